@@ -1,0 +1,109 @@
+"""txaio: write async library code once, run it on Twisted or on asyncio.
+
+Layout of the package:
+
+- ``txaio/__init__.py`` (this file) is the public facade: it only names things.
+- ``_selection.py`` binds the selected backend's functions into this module.
+- ``_api.py`` is the backend contract (class ``API``) and the code shared by
+  both backends; ``aio.py`` (asyncio) and ``tx.py`` (Twisted) implement it.
+- ``_failure.py`` (errors), ``_batched.py`` (batched timers) and
+  ``_logging.py`` (loggers) are framework-neutral cores.
+- ``testutil.py`` and ``pytest_plugin.py`` help users test on both backends.
+
+Importing txaio imports neither asyncio nor Twisted: that happens when a
+framework is selected with :func:`use_asyncio` or :func:`use_twisted`.
+"""
+
+from __future__ import annotations
+
+from txaio import _selection
+from txaio._api import API, Config, InvalidStateError, config
+from txaio._selection import forwarder as _forwarder
+from txaio.interfaces import IBatchedTimer, IFailedFuture, ILogger, log_levels
+
+__version__ = "26.11.0"
+
+# -- selecting the framework --------------------------------------------------
+
+#: True once Twisted is the selected framework.
+using_twisted: bool = False
+#: True once asyncio is the selected framework.
+using_asyncio: bool = False
+#: The selected framework's name ("twisted" or "asyncio"), None before selection.
+_explicit_framework: str | None = None
+
+
+def use_asyncio() -> None:
+    """Select asyncio for this process (the standard library: nothing to install)."""
+    _selection.select("asyncio")
+
+
+def use_twisted() -> None:
+    """Select Twisted for this process; ``ImportError`` if Twisted is not installed."""
+    _selection.select("twisted")
+
+
+# -- the API ------------------------------------------------------------------
+# Each name below is a forwarder until a framework is selected; selection
+# rebinds it to the backend's own function (see _selection.py).
+
+create_future = _forwarder(API.create_future)
+create_future_success = _forwarder(API.create_future_success)
+create_future_error = _forwarder(API.create_future_error)
+as_future = _forwarder(API.as_future)
+is_future = _forwarder(API.is_future)
+is_called = _forwarder(API.is_called)
+resolve = _forwarder(API.resolve)
+reject = _forwarder(API.reject)
+cancel = _forwarder(API.cancel)
+add_callbacks = _forwarder(API.add_callbacks)
+gather = _forwarder(API.gather)
+
+create_failure = _forwarder(API.create_failure)
+failure_message = _forwarder(API.failure_message)
+failure_traceback = _forwarder(API.failure_traceback)
+failure_format_traceback = _forwarder(API.failure_format_traceback)
+
+call_later = _forwarder(API.call_later)
+sleep = _forwarder(API.sleep)
+make_batched_timer = _forwarder(API.make_batched_timer)
+time_ns = _forwarder(API.time_ns)
+perf_counter_ns = _forwarder(API.perf_counter_ns)
+
+with_config = _forwarder(API.with_config)
+
+__all__ = [
+    "API",
+    "Config",
+    "IBatchedTimer",
+    "IFailedFuture",
+    "ILogger",
+    "InvalidStateError",
+    "add_callbacks",
+    "as_future",
+    "call_later",
+    "cancel",
+    "config",
+    "create_failure",
+    "create_future",
+    "create_future_error",
+    "create_future_success",
+    "failure_format_traceback",
+    "failure_message",
+    "failure_traceback",
+    "gather",
+    "is_called",
+    "is_future",
+    "log_levels",
+    "make_batched_timer",
+    "perf_counter_ns",
+    "reject",
+    "resolve",
+    "sleep",
+    "time_ns",
+    "use_asyncio",
+    "use_twisted",
+    "using_asyncio",
+    "using_twisted",
+    "with_config",
+]

@@ -1,0 +1,381 @@
+"""The asyncio backend: :class:`AsyncioAPI` and its functions at module level.
+
+Futures are plain ``asyncio.Future`` objects; errbacks receive a
+:class:`~txaio._failure.FailedFuture`. The sections follow the order of
+:class:`txaio._api.API` and of ``txaio.tx``, so the two read side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sys
+import threading
+import warnings
+from asyncio import AbstractEventLoop, Future
+from collections.abc import Callable, Coroutine, Iterable
+from types import TracebackType
+from typing import Any
+
+from txaio import _api
+from txaio._api import API, Config, check_delay, config
+from txaio._failure import FailedFuture, current_exception, require_failure
+from txaio.interfaces import IFailedFuture
+
+__all__ = ["AsyncioAPI", "FailedFuture", "config", *_api.PUBLIC_FUNCTIONS]
+
+_get_running_loop = asyncio._get_running_loop
+
+
+class InvalidStateError(_api.InvalidStateError, asyncio.InvalidStateError):
+    """A future was resolved or rejected after it was done (asyncio flavour)."""
+
+
+_thread = threading.local()
+
+
+def _thread_loop() -> AbstractEventLoop:
+    """The thread's current event loop, creating and setting one the first time.
+
+    Asking asyncio for a loop that does not exist warns on 3.12+, so the
+    first call per thread asks with that warning turned into an error and
+    creates the loop itself; later calls go straight to the policy.
+    """
+    policy = asyncio.get_event_loop_policy()
+    try:
+        if getattr(_thread, "loop_was_set", False):
+            loop = policy.get_event_loop()
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", DeprecationWarning)
+                loop = policy.get_event_loop()
+        if not loop.is_closed():
+            _thread.loop_was_set = True
+            return loop
+    except (DeprecationWarning, RuntimeError):
+        pass
+    loop = policy.new_event_loop()
+    policy.set_event_loop(loop)
+    _thread.loop_was_set = True
+    return loop
+
+
+def _as_exception(error: object, argument: str, caller: str) -> BaseException:
+    """The exception to fail a future with, from an exception, an IFailedFuture or None."""
+    if isinstance(error, BaseException):
+        return error
+    if error is None:
+        return current_exception(caller)
+    if isinstance(error, IFailedFuture):
+        return error.value
+    raise TypeError(
+        f"{argument} must be an exception or an IFailedFuture, got {type(error).__name__}"
+    )
+
+
+def _not_a_future(argument: str, obj: object) -> TypeError:
+    return TypeError(f"{argument} must be an asyncio Future, got {type(obj).__name__}")
+
+
+class AsyncioAPI(API):
+    """txaio on asyncio, bound to ``config.loop`` or the running/thread loop."""
+
+    framework = "asyncio"
+    __slots__ = ()
+
+    def _loop(self) -> AbstractEventLoop:
+        """The configured loop, else the running loop, else the thread's loop."""
+        loop: AbstractEventLoop | None = self.config.loop
+        if loop is None:
+            loop = _get_running_loop()
+            if loop is None:
+                loop = _thread_loop()
+        return loop
+
+    # -- futures ---------------------------------------------------------
+
+    def create_future(
+        self,
+        result: Any = None,
+        error: IFailedFuture | BaseException | None = None,
+        canceller: Callable[[Any], object] | None = None,
+    ) -> Future[Any]:
+        future = self._loop().create_future()
+        if result is not None:
+            if error is not None:
+                raise ValueError("create_future() takes result or error, not both")
+            future.set_result(result)
+        elif error is not None:
+            future.set_exception(_as_exception(error, "error", "create_future()"))
+        if canceller is not None:
+            if not callable(canceller):
+                raise TypeError(
+                    f"canceller must be a callable taking the future, got {type(canceller).__name__}"
+                )
+            future.add_done_callback(functools.partial(_call_canceller, canceller))
+        return future
+
+    def create_future_success(self, value: Any) -> Future[Any]:
+        future = self._loop().create_future()
+        future.set_result(value)
+        return future
+
+    def create_future_error(
+        self, error: IFailedFuture | BaseException | None = None
+    ) -> Future[Any]:
+        future = self._loop().create_future()
+        future.set_exception(_as_exception(error, "error", "create_future_error()"))
+        return future
+
+    def is_future(self, obj: object) -> bool:
+        return isinstance(obj, (Future, Coroutine))
+
+    def is_called(self, future: Future[Any]) -> bool:
+        try:
+            return future.done()
+        except AttributeError:
+            raise _not_a_future("future", future) from None
+
+    def resolve(self, future: Future[Any], value: Any) -> None:
+        try:
+            future.set_result(value)
+        except asyncio.InvalidStateError:
+            raise InvalidStateError(
+                f"resolve(): the future is already {_state(future)}; "
+                "a future can be resolved, rejected or cancelled once"
+            ) from None
+        except AttributeError:
+            raise _not_a_future("future", future) from None
+
+    def reject(
+        self, future: Future[Any], error: IFailedFuture | BaseException | None = None
+    ) -> None:
+        exception = _as_exception(error, "error", "reject()")
+        try:
+            future.set_exception(exception)
+        except asyncio.InvalidStateError:
+            raise InvalidStateError(
+                f"reject(): the future is already {_state(future)}; "
+                "a future can be resolved, rejected or cancelled once"
+            ) from None
+        except AttributeError:
+            raise _not_a_future("future", future) from None
+
+    def cancel(self, future: Future[Any], msg: str | None = None) -> None:
+        try:
+            future.cancel(msg)
+        except AttributeError:
+            raise _not_a_future("future", future) from None
+
+    def add_callbacks(
+        self,
+        future: Future[Any],
+        callback: Callable[[Any], object] | None,
+        errback: Callable[[IFailedFuture], object] | None,
+    ) -> Future[Any]:
+        if callback is None:
+            if errback is None:
+                raise ValueError("add_callbacks() needs a callback or an errback (both are None)")
+            done = functools.partial(_errback_only, errback)
+        elif errback is None:
+            done = functools.partial(_callback_only, callback)
+        else:
+            done = functools.partial(_callback_and_errback, callback, errback)
+        try:
+            future.add_done_callback(done)
+        except AttributeError:
+            raise _not_a_future("future", future) from None
+        return future
+
+    def gather(self, futures: Iterable[Any], consume_exceptions: bool = True) -> Future[list[Any]]:
+        loop = self._loop()
+        children: list[Future[Any]] = []
+        for index, child in enumerate(futures):
+            if isinstance(child, Future):
+                children.append(child)
+            elif isinstance(child, Coroutine):
+                children.append(loop.create_task(child))
+            else:
+                raise TypeError(
+                    f"futures[{index}] must be a Future or a coroutine, got {type(child).__name__}"
+                )
+        return _Gathering(loop, children, consume_exceptions).outer
+
+    # -- failures --------------------------------------------------------
+
+    def create_failure(self, exception: BaseException | None = None) -> IFailedFuture:
+        if exception is None:
+            exception = current_exception("create_failure()")
+            return FailedFuture(exception, sys.exc_info()[2])
+        if not isinstance(exception, BaseException):
+            raise TypeError(
+                f"exception must be an exception instance, got {type(exception).__name__}"
+            )
+        return FailedFuture(exception)
+
+    def failure_traceback(self, fail: IFailedFuture) -> TracebackType | None:
+        fail = require_failure(fail, "fail")
+        tb: TracebackType | None = getattr(fail, "tb", None)
+        return tb if tb is not None else fail.value.__traceback__
+
+    # -- time ------------------------------------------------------------
+
+    def call_later(
+        self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any
+    ) -> asyncio.TimerHandle:
+        check_delay(delay)
+        if kwargs:
+            fn = functools.partial(fn, **kwargs)
+        return self._loop().call_later(delay, fn, *args)
+
+    def sleep(self, delay: float) -> Future[None]:
+        check_delay(delay)
+        loop = self._loop()
+        future: Future[None] = loop.create_future()
+        timer = loop.call_later(delay, _resolve_unless_done, future)
+        future.add_done_callback(lambda _: timer.cancel())
+        return future
+
+    # -- loops -----------------------------------------------------------
+
+    def with_config(self, loop: Any = None) -> AsyncioAPI:
+        if loop is not None and not isinstance(loop, AbstractEventLoop):
+            raise TypeError(
+                f"loop must be an asyncio event loop or None, got {type(loop).__name__}"
+            )
+        return AsyncioAPI(Config(loop))
+
+    # -- hooks -----------------------------------------------------------
+
+    def _is_native_future(self, obj: object) -> bool:
+        return isinstance(obj, Future)
+
+    def _from_coroutine(self, coro: Coroutine[Any, Any, Any]) -> Future[Any]:
+        return self._loop().create_task(coro)
+
+    def _seconds(self) -> float:
+        return self._loop().time()
+
+    def _schedule(self, delay: float, fn: Callable[[], object]) -> asyncio.TimerHandle:
+        return self._loop().call_later(delay, fn)
+
+    def _report_error(self, exc: BaseException) -> None:
+        self._loop().call_exception_handler(
+            {"message": "Unhandled error in a txaio timer call", "exception": exc}
+        )
+
+
+# -- callbacks installed on futures (module level: no per-call closures) -----
+
+
+def _call_canceller(canceller: Callable[[Any], object], future: Future[Any]) -> None:
+    if future.cancelled():
+        canceller(future)
+
+
+def _failure_of(future: Future[Any]) -> FailedFuture | None:
+    """The future's error as a FailedFuture (a CancelledError if cancelled), else None."""
+    if future.cancelled():
+        try:
+            future.result()
+        except asyncio.CancelledError as exc:
+            return FailedFuture(exc)
+    exc = future.exception()
+    return None if exc is None else FailedFuture(exc)
+
+
+def _callback_and_errback(
+    callback: Callable[[Any], object],
+    errback: Callable[[IFailedFuture], object],
+    future: Future[Any],
+) -> None:
+    failure = _failure_of(future)
+    if failure is None:
+        callback(future.result())
+    else:
+        errback(failure)
+
+
+def _callback_only(callback: Callable[[Any], object], future: Future[Any]) -> None:
+    # An error is left unretrieved so asyncio still reports it if nobody else handles it.
+    if not future.cancelled() and future.exception() is None:
+        callback(future.result())
+
+
+def _errback_only(errback: Callable[[IFailedFuture], object], future: Future[Any]) -> None:
+    failure = _failure_of(future)
+    if failure is not None:
+        errback(failure)
+
+
+def _resolve_unless_done(future: Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _state(future: Future[Any]) -> str:
+    if future.cancelled():
+        return "cancelled"
+    return "failed" if future.exception() is not None else "resolved"
+
+
+class _Gathering:
+    """The state of one ``gather``: results fill in input order as children finish."""
+
+    __slots__ = ("children", "consume", "outer", "remaining")
+
+    def __init__(self, loop: AbstractEventLoop, children: list[Future[Any]], consume: bool) -> None:
+        self.outer: Future[list[Any]] = loop.create_future()
+        self.children = children
+        self.consume = consume
+        self.remaining = len(children)
+        if not children:
+            self.outer.set_result([])
+            return
+        for child in children:
+            child.add_done_callback(self._child_done)
+
+    def _child_done(self, child: Future[Any]) -> None:
+        outer = self.outer
+        if outer.done():
+            return  # failed early: later errors stay unretrieved, so asyncio reports them
+        if not self.consume:
+            failure = _failure_of(child)
+            if failure is not None:
+                outer.set_exception(failure.value)
+                return
+        self.remaining -= 1
+        if self.remaining == 0:
+            outer.set_result([_result_or_failure(c) for c in self.children])
+
+
+def _result_or_failure(child: Future[Any]) -> Any:
+    failure = _failure_of(child)
+    return child.result() if failure is None else failure
+
+
+# -- the module-level API: the default instance, bound to txaio.config ------
+
+_default = AsyncioAPI(config)
+
+create_future = _default.create_future
+create_future_success = _default.create_future_success
+create_future_error = _default.create_future_error
+as_future = _default.as_future
+is_future = _default.is_future
+is_called = _default.is_called
+resolve = _default.resolve
+reject = _default.reject
+cancel = _default.cancel
+add_callbacks = _default.add_callbacks
+gather = _default.gather
+create_failure = _default.create_failure
+failure_message = _default.failure_message
+failure_traceback = _default.failure_traceback
+failure_format_traceback = _default.failure_format_traceback
+call_later = _default.call_later
+sleep = _default.sleep
+make_batched_timer = _default.make_batched_timer
+time_ns = _default.time_ns
+perf_counter_ns = _default.perf_counter_ns
+with_config = _default.with_config

@@ -1,0 +1,169 @@
+"""A pytest plugin that runs a test once per framework.
+
+It is loaded automatically when txaio is installed, and does nothing until a
+test asks for the ``txaio_framework`` fixture. Such a test runs once under
+asyncio and once under Twisted (when installed), each time with that
+framework selected, a virtual clock installed as txaio's loop, and a check
+that no error was reported behind the test's back::
+
+    def test_timeout_fires(txaio_framework):
+        calls = []
+        txaio.call_later(5, calls.append, "late")
+        txaio_framework.advance(5)
+        assert calls == ["late"]
+
+Restrict a test to some frameworks with
+``@pytest.mark.txaio_frameworks("asyncio")``.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.util
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from txaio.testutil import replace_loop, use_framework
+
+__all__ = ["Framework", "available_frameworks", "txaio_framework"]
+
+
+def available_frameworks() -> list[str]:
+    """The frameworks installed here: asyncio always, Twisted when importable."""
+    names = ["asyncio"]
+    if importlib.util.find_spec("twisted") is not None:
+        names.append("twisted")
+    return names
+
+
+class Framework:
+    """The framework a test runs under, with its virtual clock.
+
+    ``advance(seconds)`` moves the clock and runs what became due (and, on
+    asyncio, what is ready), ``result(future)`` returns a done future's value
+    or raises its error, and ``reported_errors()`` hands over the errors the
+    framework reported (asyncio's exception handler, Twisted's log) so the
+    test can assert on them. Errors left unclaimed fail the test.
+    """
+
+    def __init__(self, name: str, api: Any, clock: Any) -> None:
+        self.name = name
+        self.api = api
+        self.clock = clock
+        self._reported: list[BaseException] = []
+
+    def __repr__(self) -> str:
+        return f"<txaio test framework {self.name}>"
+
+    def advance(self, seconds: float = 0.0) -> None:
+        """Move the virtual clock by ``seconds`` and run everything that is due."""
+        self.clock.advance(seconds)
+
+    def flush(self) -> None:
+        """Run callbacks that are ready now (asyncio runs done-callbacks on a loop turn)."""
+        self.clock.advance(0)
+
+    def result(self, future: Any) -> Any:
+        """The value of a done future, or raise its error; ``LookupError`` if not done.
+
+        Taking the error this way claims it: it will not be reported as unhandled.
+        """
+        self.flush()
+        outcome: list[tuple[bool, Any]] = []
+
+        def succeeded(value: Any) -> Any:
+            outcome.append((True, value))
+            return value
+
+        def failed(fail: Any) -> None:
+            outcome.append((False, fail))
+
+        self.api.add_callbacks(future, succeeded, failed)
+        self.flush()
+        if not outcome:
+            raise LookupError(f"{future!r} is not done")
+        succeeded_, value = outcome[0]
+        if succeeded_:
+            return value
+        raise value.value
+
+    def reported_errors(self) -> list[BaseException]:
+        """The errors reported so far (after a garbage collection), and forget them."""
+        self.flush()
+        gc.collect()
+        self.flush()
+        taken, self._reported = self._reported, []
+        return taken
+
+    def _record(self, exc: BaseException) -> None:
+        self._reported.append(exc)
+
+
+def _asyncio_clock(framework: Framework) -> Any:
+    from txaio._virtual_clock import VirtualClockLoop
+
+    loop = VirtualClockLoop()
+
+    def handler(loop: Any, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        framework._record(exc if exc is not None else RuntimeError(context.get("message")))
+
+    loop.set_exception_handler(handler)
+    return loop
+
+
+@pytest.fixture
+def txaio_framework(request: pytest.FixtureRequest) -> Iterator[Framework]:
+    """Run the test under one framework (parametrized), with a virtual clock."""
+    name: str = getattr(request, "param", "asyncio")
+    with use_framework(name) as api:
+        framework = Framework(name, api, None)
+        observer = None
+        if name == "asyncio":
+            framework.clock = _asyncio_clock(framework)
+        else:
+            from twisted.logger import globalLogPublisher
+
+            from txaio.testutil import ReactorClock
+
+            framework.clock = ReactorClock()
+
+            def observer(event: dict[str, Any]) -> None:
+                failure = event.get("log_failure")
+                if failure is not None:
+                    framework._record(failure.value)
+
+            globalLogPublisher.addObserver(observer)
+        try:
+            with replace_loop(framework.clock):
+                yield framework
+                leftover = framework.reported_errors()
+        finally:
+            if observer is not None:
+                globalLogPublisher.removeObserver(observer)
+            if name == "asyncio":
+                framework.clock.close()
+        if leftover:
+            pytest.fail(
+                f"errors were reported under {name} and not claimed with "
+                f"txaio_framework.reported_errors(): {leftover!r}"
+            )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "txaio_frameworks(*names): run a txaio_framework test only under these frameworks",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "txaio_framework" not in metafunc.fixturenames:
+        return
+    names = available_frameworks()
+    marker = metafunc.definition.get_closest_marker("txaio_frameworks")
+    if marker is not None:
+        names = [name for name in names if name in marker.args]
+    metafunc.parametrize("txaio_framework", names, indirect=True, ids=names)

@@ -1,0 +1,1 @@
+"""Shared test setup: the txaio pytest plugin provides ``txaio_framework``."""

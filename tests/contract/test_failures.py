@@ -1,0 +1,76 @@
+"""Failures and their text (contract points 3 and 4)."""
+
+from __future__ import annotations
+
+import types
+
+import pytest
+
+import txaio
+
+
+def _failure_from_raise():
+    try:
+        raise ValueError("the message")
+    except ValueError:
+        return txaio.create_failure()
+
+
+def test_create_failure_wraps_the_current_exception(txaio_framework):
+    fail = _failure_from_raise()
+    assert isinstance(fail, txaio.IFailedFuture)
+    assert isinstance(fail.value, ValueError)
+
+
+def test_create_failure_outside_except_raises_runtime_error(txaio_framework):
+    with pytest.raises(RuntimeError, match="inside an 'except' block"):
+        txaio.create_failure()
+
+
+def test_create_failure_rejects_non_exceptions(txaio_framework):
+    with pytest.raises(TypeError, match="exception must be an exception instance"):
+        txaio.create_failure("not an exception")
+
+
+def test_failure_message_is_name_colon_message(txaio_framework):
+    assert txaio.failure_message(_failure_from_raise()) == "ValueError: the message"
+
+
+def test_failure_message_survives_a_broken_str(txaio_framework):
+    class Weird(Exception):
+        def __str__(self):
+            raise RuntimeError("no str")
+
+    message = txaio.failure_message(txaio.create_failure(Weird()))
+    assert message.startswith("Weird: <Weird instance: str() raised RuntimeError>")
+
+
+def test_failure_traceback_is_a_traceback_object(txaio_framework):
+    tb = txaio.failure_traceback(_failure_from_raise())
+    assert isinstance(tb, types.TracebackType)
+
+
+def test_failure_format_traceback_is_normal_python_traceback(txaio_framework):
+    text = txaio.failure_format_traceback(_failure_from_raise())
+    assert text.startswith("Traceback (most recent call last):\n")
+    assert 'raise ValueError("the message")' in text
+    assert text.endswith("ValueError: the message\n")
+
+
+def test_failure_format_traceback_after_passing_through_a_future(txaio_framework):
+    future = txaio.create_future()
+    seen = []
+    txaio.add_callbacks(future, None, seen.append)
+    txaio.reject(future, _failure_from_raise())
+    txaio_framework.flush()
+    text = txaio.failure_format_traceback(seen[0])
+    assert "_failure_from_raise" in text
+    assert text.endswith("ValueError: the message\n")
+
+
+@pytest.mark.parametrize(
+    "function", ["failure_message", "failure_traceback", "failure_format_traceback"]
+)
+def test_failure_functions_reject_non_failures(txaio_framework, function):
+    with pytest.raises(TypeError, match="fail must be an IFailedFuture"):
+        getattr(txaio, function)(ValueError("raw exception"))
