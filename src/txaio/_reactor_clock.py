@@ -27,7 +27,7 @@ class ReactorClock(Clock):
     the calls after it. Tests of timer code want the reactor's behaviour.
     """
 
-    def callLater(  # noqa: N802 - Twisted's name
+    def callLater(
         self, delay: float, callable: Callable[..., object], *args: object, **kw: object
     ) -> DelayedCall:
         return super().callLater(delay, _run_logged, callable, args, kw)

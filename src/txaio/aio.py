@@ -110,7 +110,8 @@ class AsyncioAPI(API):
         if canceller is not None:
             if not callable(canceller):
                 raise TypeError(
-                    f"canceller must be a callable taking the future, got {type(canceller).__name__}"
+                    "canceller must be a callable taking the future, "
+                    f"got {type(canceller).__name__}"
                 )
             future.add_done_callback(functools.partial(_call_canceller, canceller))
         return future

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from txaio import _selection
 from txaio._api import API, config
+
+if TYPE_CHECKING:
+    from txaio._reactor_clock import ReactorClock
+    from txaio._virtual_clock import VirtualClockLoop
 
 __all__ = ["ReactorClock", "VirtualClockLoop", "replace_loop", "use_framework"]
 

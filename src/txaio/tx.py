@@ -24,7 +24,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
 
 from txaio import _api
 from txaio._api import API, Config, check_delay, config
-from txaio._failure import FailedFuture, current_exception, require_failure
+from txaio._failure import current_exception, require_failure
 from txaio.interfaces import IFailedFuture
 
 __all__ = ["TwistedAPI", "config", *_api.PUBLIC_FUNCTIONS]
@@ -189,7 +189,8 @@ class TwistedAPI(API):
                 children.append(Deferred.fromCoroutine(child))
             else:
                 raise TypeError(
-                    f"futures[{index}] must be a Deferred or a coroutine, got {type(child).__name__}"
+                    f"futures[{index}] must be a Deferred or a coroutine, "
+                    f"got {type(child).__name__}"
                 )
         return _Gathering(children, consume_exceptions).outer
 
@@ -217,9 +218,7 @@ class TwistedAPI(API):
 
     # -- time ------------------------------------------------------------
 
-    def call_later(
-        self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any
-    ) -> Any:
+    def call_later(self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any) -> Any:
         check_delay(delay)
         return self._reactor().callLater(delay, fn, *args, **kwargs)
 
@@ -232,7 +231,9 @@ class TwistedAPI(API):
     def with_config(self, loop: Any = None) -> TwistedAPI:
         if loop is None:
             return TwistedAPI(Config(self.config.loop))
-        if not (callable(getattr(loop, "callLater", None)) and callable(getattr(loop, "seconds", None))):
+        if not (
+            callable(getattr(loop, "callLater", None)) and callable(getattr(loop, "seconds", None))
+        ):
             raise TypeError(
                 "loop must be a Twisted reactor or clock (IReactorTime: callLater, seconds), "
                 f"got {type(loop).__name__}"
