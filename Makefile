@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test venv clean
+.PHONY: demo test lint docs test-autobahn venv clean
 
 venv: $(STAMP)
 
@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 
 ## demo: run each example on asyncio and on Twisted, and check both print the same
 demo: $(STAMP)
-	@for example in examples/basic.py; do \
+	@for example in examples/basic.py examples/futures.py examples/errors.py examples/async_def.py \
+			examples/logging_bunny.py examples/log_interop_stdlib.py examples/log_interop_twisted.py; do \
 		for framework in asyncio twisted; do \
 			echo "== $$example on $$framework"; \
 			$(BIN)/python $$example $$framework > $(VENV)/demo-$$framework.txt || exit 1; \
@@ -27,9 +28,24 @@ demo: $(STAMP)
 			|| { echo "== $$example: OUTPUT DIFFERS"; diff $(VENV)/demo-asyncio.txt $(VENV)/demo-twisted.txt; exit 1; }; \
 	done
 
-## test: the whole suite, warnings as errors, on both frameworks
-test: $(STAMP)
+## lint: ruff (lint and format check) and mypy --strict on the package
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict src/
+
+## docs: build the Sphinx documentation, warnings as errors
+docs: $(STAMP)
+	$(BIN)/sphinx-build -q -W --keep-going -b html docs docs/_build/html
+
+## test: lint, docs, then the whole suite, warnings as errors, on both frameworks
+test: $(STAMP) lint docs
 	$(BIN)/python -m pytest -W error
 
+## test-autobahn: Autobahn|Python's own Twisted and asyncio suites, run on this txaio
+## (own venv in .venv-autobahn; see tools/test-autobahn.sh)
+test-autobahn:
+	bash tools/test-autobahn.sh .
+
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info
+	rm -rf $(VENV) .venv-autobahn build dist src/*.egg-info docs/_build

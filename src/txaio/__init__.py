@@ -18,6 +18,14 @@ from __future__ import annotations
 
 from txaio import _selection
 from txaio._api import API, Config, InvalidStateError, config
+from txaio._logging import (
+    add_log_categories,
+    get_global_log_level,
+    make_logger,
+    set_global_log_level,
+    start_logging,
+)
+from txaio._loop_mixin import LoopMixin
 from txaio._selection import forwarder as _forwarder
 from txaio.interfaces import IBatchedTimer, IFailedFuture, ILogger, log_levels
 
@@ -67,10 +75,17 @@ failure_format_traceback = _forwarder(API.failure_format_traceback)
 call_later = _forwarder(API.call_later)
 sleep = _forwarder(API.sleep)
 make_batched_timer = _forwarder(API.make_batched_timer)
-time_ns = _forwarder(API.time_ns)
-perf_counter_ns = _forwarder(API.perf_counter_ns)
+# The clocks do not depend on the framework: they work before selection too.
+time_ns = API.time_ns
+perf_counter_ns = API.perf_counter_ns
 
 with_config = _forwarder(API.with_config)
+
+# -- logging ------------------------------------------------------------------
+# make_logger, start_logging, set_global_log_level, get_global_log_level and
+# add_log_categories (imported above from _logging) need no framework: before
+# selection loggers write to the standard library's logging, afterwards to the
+# selected framework's (see _logging.py).
 
 __all__ = [
     "API",
@@ -79,7 +94,9 @@ __all__ = [
     "IFailedFuture",
     "ILogger",
     "InvalidStateError",
+    "LoopMixin",
     "add_callbacks",
+    "add_log_categories",
     "as_future",
     "call_later",
     "cancel",
@@ -92,14 +109,18 @@ __all__ = [
     "failure_message",
     "failure_traceback",
     "gather",
+    "get_global_log_level",
     "is_called",
     "is_future",
     "log_levels",
     "make_batched_timer",
+    "make_logger",
     "perf_counter_ns",
     "reject",
     "resolve",
+    "set_global_log_level",
     "sleep",
+    "start_logging",
     "time_ns",
     "use_asyncio",
     "use_twisted",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 
+from txaio import _logging
 from txaio._api import PUBLIC_FUNCTIONS
 
 TYPE_CHECKING = False  # typing costs ~8 ms to import; mypy treats this name as True
@@ -76,7 +77,7 @@ def select(framework: str, *, switch: bool = False) -> API:
         )
     module_name = BACKENDS[framework]
     __import__(module_name)
-    api: API = sys.modules[module_name]._default  # type: ignore[attr-defined]
+    api: API = sys.modules[module_name]._default
     _bind(api)
     return api
 
@@ -99,3 +100,4 @@ def _bind(api: API | None) -> None:
     namespace["using_twisted"] = framework == "twisted"
     namespace["_explicit_framework"] = framework
     _selected = api
+    _logging.use_framework_sink(framework)  # loggers follow the selection

@@ -21,11 +21,15 @@ from __future__ import annotations
 import gc
 import importlib.util
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
+from txaio._backend_matrix import BACKENDS, backend_is_installed
 from txaio.testutil import replace_loop, use_framework
+
+if TYPE_CHECKING:
+    from twisted.logger import ILogObserver
 
 __all__ = ["Framework", "available_frameworks", "txaio_framework"]
 
@@ -101,10 +105,10 @@ class Framework:
         self._reported.append(exc)
 
 
-def _asyncio_clock(framework: Framework) -> Any:
+def _asyncio_clock(framework: Framework, make_loop: Any = None) -> Any:
     from txaio._virtual_clock import VirtualClockLoop
 
-    loop = VirtualClockLoop()
+    loop = VirtualClockLoop() if make_loop is None else make_loop()
 
     def handler(loop: Any, context: dict[str, Any]) -> None:
         exc = context.get("exception")
@@ -117,34 +121,34 @@ def _asyncio_clock(framework: Framework) -> Any:
 @pytest.fixture
 def txaio_framework(request: pytest.FixtureRequest) -> Iterator[Framework]:
     """Run the test under one framework (parametrized), with a virtual clock."""
-    name: str = getattr(request, "param", "asyncio")
+    backend = BACKENDS[getattr(request, "param", "asyncio")]
+    name = backend.framework
     with use_framework(name) as api:
         framework = Framework(name, api, None)
         observer = None
         if name == "asyncio":
-            framework.clock = _asyncio_clock(framework)
+            framework.clock = _asyncio_clock(framework, backend.make_clock)
         else:
             from twisted.logger import globalLogPublisher
 
-            from txaio.testutil import ReactorClock
-
-            framework.clock = ReactorClock()
+            framework.clock = backend.make_clock()
 
             def observer(event: dict[str, Any]) -> None:
                 failure = event.get("log_failure")
-                if failure is not None:
+                # A txaio logger's failure() is a deliberate log line (as on asyncio), not an error.
+                if failure is not None and "txaio_level" not in event:
                     framework._record(failure.value)
 
-            globalLogPublisher.addObserver(observer)
+            # A plain function is a log observer; zope interfaces are invisible to mypy.
+            globalLogPublisher.addObserver(cast("ILogObserver", observer))
         try:
             with replace_loop(framework.clock):
                 yield framework
                 leftover = framework.reported_errors()
         finally:
             if observer is not None:
-                globalLogPublisher.removeObserver(observer)
-            if name == "asyncio":
-                framework.clock.close()
+                globalLogPublisher.removeObserver(cast("ILogObserver", observer))
+            backend.close_clock(framework.clock)
         if leftover:
             pytest.fail(
                 f"errors were reported under {name} and not claimed with "
@@ -159,11 +163,54 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    help_text = (
+        "backends a txaio_framework test runs on: 'all', or names from "
+        f"{', '.join(BACKENDS)} (default: asyncio and, when installed, twisted)"
+    )
+    parser.addini("txaio_backends", help_text, type="args", default=[])
+    parser.addoption("--txaio-backends", metavar="NAMES", help=f"{help_text}; comma-separated")
+
+
+def requested_backends(config: pytest.Config) -> list[str]:
+    """The backend names chosen with ``--txaio-backends`` or the ``txaio_backends`` ini value.
+
+    ``all`` means every backend of the matrix; a requested backend whose
+    packages are missing is still parametrized, and skipped with the reason.
+    """
+    option: str | None = config.getoption("txaio_backends", None)
+    names: list[str] = option.split(",") if option else list(config.getini("txaio_backends"))
+    names = [name.strip() for name in names if name.strip()]
+    if not names:
+        return available_frameworks()
+    if "all" in names:
+        return list(BACKENDS)
+    unknown = [name for name in names if name not in BACKENDS]
+    if unknown:
+        raise pytest.UsageError(
+            f"txaio_backends: unknown backend {', '.join(map(repr, unknown))}; "
+            f"choose 'all' or from {', '.join(BACKENDS)}"
+        )
+    return names
+
+
+def _backend_param(name: str) -> Any:
+    backend = BACKENDS[name]
+    marks = []
+    if not backend_is_installed(backend):
+        missing = ", ".join(backend.requires)
+        marks.append(pytest.mark.skip(reason=f"backend {name} needs {missing} (not installed)"))
+    return pytest.param(name, id=name, marks=marks)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "txaio_framework" not in metafunc.fixturenames:
         return
-    names = available_frameworks()
+    names = requested_backends(metafunc.config)
     marker = metafunc.definition.get_closest_marker("txaio_frameworks")
     if marker is not None:
-        names = [name for name in names if name in marker.args]
-    metafunc.parametrize("txaio_framework", names, indirect=True, ids=names)
+        names = [
+            name for name in names if name in marker.args or BACKENDS[name].framework in marker.args
+        ]
+    params = [_backend_param(name) for name in names]
+    metafunc.parametrize("txaio_framework", params, indirect=True)

@@ -10,24 +10,41 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Iterable
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
 try:
     from twisted.internet.defer import AlreadyCalledError, Deferred, succeed
     from twisted.internet.task import deferLater
-    from twisted.logger import Logger
+    from twisted.logger import (
+        ILogObserver,
+        Logger,
+        LogLevel,
+        formatEvent,
+        globalLogBeginner,
+        globalLogPublisher,
+    )
     from twisted.python.failure import Failure
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
         'txaio needs Twisted for use_twisted(): pip install "txaio[twisted]"'
     ) from exc
 
-from txaio import _api
-from txaio._api import API, Config, check_delay, config
+from txaio import _api, _logging
+from txaio._api import (
+    _INFINITY,
+    API,
+    Config,
+    check_callable,
+    check_callbacks,
+    check_delay,
+    config,
+    enumerate_futures,
+)
 from txaio._failure import current_exception, require_failure
+from txaio._loop_mixin import LoopMixin
 from txaio.interfaces import IFailedFuture
 
-__all__ = ["TwistedAPI", "config", *_api.PUBLIC_FUNCTIONS]
+__all__ = ["LoopMixin", "TwistedAPI", "config", *_api.PUBLIC_FUNCTIONS]
 
 IFailedFuture.register(Failure)
 
@@ -83,6 +100,7 @@ class TwistedAPI(API):
     """txaio on Twisted, bound to ``config.loop`` or the global reactor."""
 
     framework = "twisted"
+    _future_type = Deferred
     __slots__ = ()
 
     def _reactor(self) -> Any:
@@ -102,7 +120,8 @@ class TwistedAPI(API):
             raise TypeError(
                 f"canceller must be a callable taking the future, got {type(canceller).__name__}"
             )
-        future: Deferred[Any] = Deferred(canceller)
+        # Twisted types the canceller as returning None; it ignores whatever it returns.
+        future: Deferred[Any] = Deferred(canceller)  # type: ignore[arg-type]
         if result is not None:
             if error is not None:
                 raise ValueError("create_future() takes result or error, not both")
@@ -130,7 +149,7 @@ class TwistedAPI(API):
         except AttributeError:
             raise _not_a_future("future", future) from None
 
-    def resolve(self, future: Deferred[Any], value: Any) -> None:
+    def resolve(self, future: Deferred[Any], value: Any = None) -> None:
         try:
             called = future.called
         except AttributeError:
@@ -142,7 +161,10 @@ class TwistedAPI(API):
     def reject(
         self, future: Deferred[Any], error: IFailedFuture | BaseException | None = None
     ) -> None:
-        failure = _as_failure(error, "error", "reject()")
+        if isinstance(error, BaseException):
+            failure = Failure(error)  # the common case, without a call to _as_failure
+        else:
+            failure = _as_failure(error, "error", "reject()")
         try:
             called = future.called
         except AttributeError:
@@ -163,16 +185,25 @@ class TwistedAPI(API):
         callback: Callable[[Any], object] | None,
         errback: Callable[[IFailedFuture], object] | None,
     ) -> Deferred[Any]:
+        # The callable() checks run inline; check_callbacks() only runs to raise
+        # its precise error.
         try:
             if callback is None:
                 if errback is None:
                     raise ValueError(
                         "add_callbacks() needs a callback or an errback (both are None)"
                     )
-                future.addErrback(errback)
+                if not callable(errback):
+                    check_callbacks(callback, errback)
+                # Errbacks get a Failure, which is an IFailedFuture by registration only.
+                future.addErrback(errback)  # type: ignore[call-overload]
             elif errback is None:
+                if not callable(callback):
+                    check_callbacks(callback, errback)
                 future.addCallback(callback)
             else:
+                if not (callable(callback) and callable(errback)):
+                    check_callbacks(callback, errback)
                 future.addCallbacks(callback, errback)
         except AttributeError:
             raise _not_a_future("future", future) from None
@@ -182,7 +213,7 @@ class TwistedAPI(API):
         self, futures: Iterable[Any], consume_exceptions: bool = True
     ) -> Deferred[list[Any]]:
         children: list[Deferred[Any]] = []
-        for index, child in enumerate(futures):
+        for index, child in enumerate_futures(futures):
             if isinstance(child, Deferred):
                 children.append(child)
             elif isinstance(child, Coroutine):
@@ -219,8 +250,25 @@ class TwistedAPI(API):
     # -- time ------------------------------------------------------------
 
     def call_later(self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any) -> Any:
-        check_delay(delay)
-        return self._reactor().callLater(delay, fn, *args, **kwargs)
+        # check_delay() and check_callable(), inlined on this hot path: they
+        # only run to raise their precise error when the quick test fails.
+        try:
+            valid = 0 <= delay < _INFINITY and delay is not True and delay is not False
+        except TypeError:
+            valid = False
+        if not (valid and callable(fn)):
+            check_delay(delay)
+            check_callable(fn, "fn")
+        reactor = self.config.loop  # _reactor(), inlined
+        if reactor is None:
+            reactor = _global_reactor if _global_reactor is not None else _default_reactor()
+        # Forwarding *args and **kwargs costs ~20% of a callLater: spared for the
+        # common calls, with no keyword and none or one positional argument.
+        if kwargs or len(args) > 1:
+            return reactor.callLater(delay, fn, *args, **kwargs)
+        if args:
+            return reactor.callLater(delay, fn, args[0])
+        return reactor.callLater(delay, fn)
 
     def sleep(self, delay: float) -> Deferred[None]:
         check_delay(delay)
@@ -283,7 +331,9 @@ class _Gathering:
             self.outer.callback([])
             return
         for index, child in enumerate(children):
-            child.addCallbacks(self._succeeded, self._failed, (index,), None, (index,), None)
+            child.addCallbacks(
+                self._succeeded, self._failed, callbackArgs=(index,), errbackArgs=(index,)
+            )
 
     def _succeeded(self, value: Any, index: int) -> Any:
         self._record(index, value)
@@ -330,3 +380,87 @@ make_batched_timer = _default.make_batched_timer
 time_ns = _default.time_ns
 perf_counter_ns = _default.perf_counter_ns
 with_config = _default.with_config
+
+
+# -- logging: txaio loggers write to twisted.logger ---------------------------
+# Levels, formatting, categories and start_logging are shared (txaio._logging);
+# this sink publishes txaio events as twisted.logger events, and shows Twisted's
+# own events (twisted.logger and legacy twisted.python.log) in the output.
+
+_TWISTED_LEVELS = {
+    "critical": LogLevel.critical,
+    "error": LogLevel.error,
+    "warn": LogLevel.warn,
+    "info": LogLevel.info,
+    "debug": LogLevel.debug,
+    "trace": LogLevel.debug,  # Twisted has no trace level; txaio_level says "trace"
+}
+_TXAIO_LEVELS = {twisted: name for name, twisted in reversed(_TWISTED_LEVELS.items())}
+
+
+class TwistedLogSink(_logging.LogSink):
+    """txaio events as twisted.logger events, on the global log publisher.
+
+    The event keeps the caller's values and txaio's keys; ``log_level``
+    becomes a Twisted ``LogLevel`` (txaio's name stays in ``txaio_level``)
+    and a failure becomes a Twisted ``Failure``.
+    """
+
+    def __init__(self) -> None:
+        self._observer: ILogObserver | None = None
+
+    def emit(self, event: dict[str, Any]) -> None:
+        level = event["log_level"]
+        event["txaio_level"] = level
+        event["log_level"] = _TWISTED_LEVELS[level]
+        event.setdefault("log_source", None)
+        failure = event.get("log_failure")
+        if failure is not None and not isinstance(failure, Failure):
+            value = failure.value
+            event["log_failure"] = Failure(
+                value, type(value), getattr(failure, "tb", None) or value.__traceback__
+            )
+        globalLogPublisher(event)
+
+    def start_output(self, output: _logging.Output) -> None:
+        def observe(event: dict[str, Any]) -> None:
+            try:
+                level = event.get("txaio_level")
+                failure = event.get("log_failure")
+                if level is not None:
+                    message = _logging.format_message({**event, "log_level": level})
+                elif not _logging.level_shown(_TXAIO_LEVELS.get(event.get("log_level"), "info")):
+                    return  # Twisted's own events are filtered by the global level
+                elif failure is None and event.get("isError") and "failure" in event:
+                    # legacy log.err(): its traceback is shown like any other
+                    failure = event["failure"]
+                    message = _logging.safe_str(event.get("why") or "Unhandled Error")
+                else:
+                    message = formatEvent(event)
+                traceback = None if failure is None else _logging.failure_traceback_text(failure)
+                output.emit(event.get("log_time"), message, traceback)
+            except Exception as exc:
+                _logging.report_error(exc, "showing a Twisted log event")
+
+        self._observer = observer = cast("ILogObserver", observe)
+        globalLogPublisher.addObserver(observer)
+        # Begin Twisted's logging (end its buffering and its printing of critical
+        # events to stderr) unless the application, twistd or trial already did:
+        # beginLoggingTo is meant to be called once per process.
+        if getattr(globalLogBeginner, "_temporaryObserver", None) is not None:
+            globalLogBeginner.beginLoggingTo([], discardBuffer=True, redirectStandardIO=False)
+
+    def stop_output(self) -> None:
+        if self._observer is not None:
+            globalLogPublisher.removeObserver(self._observer)
+            self._observer = None
+
+
+_logging.register_sink("twisted", TwistedLogSink())
+
+make_logger = _logging.make_logger
+start_logging = _logging.start_logging
+set_global_log_level = _logging.set_global_log_level
+get_global_log_level = _logging.get_global_log_level
+add_log_categories = _logging.add_log_categories
+__all__ += _logging.PUBLIC_FUNCTIONS

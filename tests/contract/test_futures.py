@@ -172,3 +172,20 @@ def test_non_future_argument_raises_type_error_naming_it(txaio_framework, functi
     args = (object(), 1) if function == "resolve" else (object(),)
     with pytest.raises(TypeError, match="future must be"):
         getattr(txaio, function)(*args)
+
+
+def test_resolve_without_value_resolves_with_none(txaio_framework):
+    future = txaio.create_future()
+    txaio.resolve(future)
+    assert txaio_framework.result(future) is None
+
+
+def test_error_of_future_with_only_a_callback_is_reported_not_lost(txaio_framework):
+    future = txaio.create_future()
+    calls = []
+    txaio.add_callbacks(future, calls.append, None)
+    txaio.reject(future, RuntimeError("nobody handled me"))
+    txaio_framework.flush()
+    del future  # both frameworks report an unhandled error when the future is collected
+    assert calls == []
+    assert [str(e) for e in txaio_framework.reported_errors()] == ["nobody handled me"]

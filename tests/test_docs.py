@@ -1,0 +1,161 @@
+"""The documentation's code is tested code, and its API reference is complete.
+
+``make docs`` builds the pages with warnings as errors; these tests check what
+a build cannot: Python shown in the docs comes from files that run as tests
+(``examples/*.py`` on both frameworks, see ``test_examples.py``, or test
+files), the example outputs printed in the docs are what the examples print,
+and every public name has an entry in the API reference.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import txaio
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+PAGES = sorted(DOCS.rglob("*.rst"))
+PAGE_IDS = [str(page.relative_to(DOCS)) for page in PAGES]
+
+#: Directives that show Python typed into the page, which nothing would run.
+_INLINE_PYTHON = re.compile(
+    r"^\s*\.\. (code-block|code|sourcecode|testcode|doctest|highlight)::\s*(python3?|py|pycon)?\s*$"
+    r"|^\s*>>> "
+)
+_DIRECTIVE = re.compile(r"^\s*\.\. [\w:-]+::")
+_LITERALINCLUDE = re.compile(r"^\s*\.\. literalinclude:: +(\S+)")
+_CONSOLE = re.compile(r"^( *)\.\. code-block:: console\s*$")
+_RUN_EXAMPLE = re.compile(r"^\$ python (examples/\w+\.py) (asyncio|twisted)$")
+
+
+def inline_python(page: Path) -> list[str]:
+    """The lines of ``page`` that start Python not taken from a file."""
+    found = []
+    for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+        language = _INLINE_PYTHON.match(line)
+        bare_literal = line.rstrip().endswith("::") and not _DIRECTIVE.match(line)
+        if (language and (language.group(2) or language.group(1) != "highlight")) or bare_literal:
+            found.append(f"{page.relative_to(DOCS)}:{number}: {line.strip()}")
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_python_in_the_docs_is_included_from_files_that_run(page: Path) -> None:
+    assert inline_python(page) == [], (
+        "show Python with '.. literalinclude::' of a file in examples/ (run on both frameworks "
+        "by tests/test_examples.py) or tests/; a bare '::' block is Python to Sphinx, so show "
+        "output and commands with '.. code-block:: text' or 'console'"
+    )
+
+
+@pytest.mark.parametrize("page", PAGES, ids=PAGE_IDS)
+def test_literalincludes_show_examples_or_tests(page: Path) -> None:
+    for line in page.read_text(encoding="utf-8").splitlines():
+        match = _LITERALINCLUDE.match(line)
+        if match:
+            target = (page.parent / match.group(1)).resolve()
+            assert target.is_file(), f"{page.name} includes a missing file {match.group(1)}"
+            assert target.parent.name == "examples" or ROOT / "tests" in target.parents, (
+                f"{page.name} includes {match.group(1)}, which no test runs"
+            )
+
+
+def console_runs(page: Path) -> list[tuple[str, str, str]]:
+    """``(example, framework, shown output)`` for each example run shown in ``page``."""
+    runs: list[tuple[str, str, str]] = []
+    lines = page.read_text(encoding="utf-8").splitlines()
+    for start, line in enumerate(lines):
+        block = _CONSOLE.match(line)
+        if not block:
+            continue
+        body = []
+        for text in lines[start + 1 :]:
+            if text.strip() and len(text) - len(text.lstrip()) <= len(block.group(1)):
+                break
+            body.append(text.strip("\n")[len(block.group(1)) + 3 :].rstrip())
+        command: re.Match[str] | None = None
+        output: list[str] = []
+        for text in [*body, "$ end"]:
+            if text.startswith("$ "):
+                if command:
+                    runs.append((command.group(1), command.group(2), "\n".join(output).strip()))
+                command, output = _RUN_EXAMPLE.match(text), []
+            else:
+                output.append(text)
+    return runs
+
+
+RUNS = [(page, *run) for page in PAGES for run in console_runs(page)]
+
+
+def test_the_docs_show_example_runs() -> None:
+    assert len(RUNS) >= 3
+
+
+@pytest.mark.parametrize(
+    ("page", "example", "framework", "shown"),
+    RUNS,
+    ids=[f"{page.name}-{example}-{framework}" for page, example, framework, _ in RUNS],
+)
+def test_example_output_shown_in_the_docs_is_what_it_prints(
+    page: Path, example: str, framework: str, shown: str
+) -> None:
+    printed = subprocess.run(
+        [sys.executable, example, framework],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert shown == "\n".join(line.rstrip() for line in printed.splitlines()).strip()
+
+
+def test_make_demo_runs_every_example() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    listed = re.search(r"for example in ([^;]*);", makefile)
+    assert listed is not None
+    examples = sorted(f"examples/{path.name}" for path in (ROOT / "examples").glob("*.py"))
+    assert sorted(word for word in listed.group(1).split() if word != "\\") == examples
+
+
+def resolve(target: str) -> object:
+    """The object a dotted name like ``txaio.testutil.replace_loop`` names."""
+    module_name, _, attribute = target.rpartition(".")
+    try:
+        return importlib.import_module(target)
+    except ImportError:
+        return getattr(resolve(module_name), attribute)
+
+
+def documented() -> tuple[set[str], list[object]]:
+    """The fully qualified names the API reference documents, and their objects."""
+    names: set[str] = set()
+    module = "txaio"
+    for line in (DOCS / "api.rst").read_text(encoding="utf-8").splitlines():
+        directive = re.match(r"^\.\. (auto)?(\w+):: +(\S+)", line)
+        if directive is None:
+            continue
+        auto, kind, target = directive.groups()
+        if kind in ("module", "currentmodule"):
+            module = target
+            if auto:
+                public = getattr(importlib.import_module(target), "__all__", ())
+                names.update(f"{target}.{name}" for name in public)
+        elif auto:
+            names.add(target if "." in target else f"{module}.{target}")
+    return names, [resolve(name) for name in names]
+
+
+@pytest.mark.parametrize("name", txaio.__all__)
+def test_api_reference_documents_every_public_name(name: str) -> None:
+    names, objects = documented()
+    obj = getattr(txaio, name)
+    assert f"txaio.{name}" in names or any(obj is other for other in objects if other is not None)

@@ -1,0 +1,43 @@
+"""Every example runs on asyncio and on Twisted and prints the same thing on both.
+
+The documentation shows its code by including these files, so this is also
+what makes every code example in the docs a test.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.py"))
+
+
+def run_example(example: Path, framework: str) -> str:
+    """Run ``example`` on ``framework`` with warnings as errors; its standard output."""
+    process = subprocess.run(
+        [sys.executable, "-W", "error", str(example), framework],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert process.returncode == 0, (
+        f"{example.name} on {framework} exited with {process.returncode}:\n{process.stderr}"
+    )
+    assert process.stderr == "", f"{example.name} on {framework} wrote to stderr"
+    return process.stdout
+
+
+def test_there_are_examples() -> None:
+    assert len(EXAMPLES) >= 4
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
+def test_example_prints_the_same_on_asyncio_and_twisted(example: Path) -> None:
+    on_asyncio = run_example(example, "asyncio")
+    on_twisted = run_example(example, "twisted")
+    assert on_asyncio.strip(), f"{example.name} printed nothing"
+    assert on_asyncio == on_twisted
