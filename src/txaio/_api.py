@@ -16,7 +16,7 @@ from __future__ import annotations
 import abc
 import time
 
-from txaio import _failure
+from txaio import _failure, _logging
 
 TYPE_CHECKING = False  # typing costs ~8 ms to import; mypy treats this name as True
 if TYPE_CHECKING:
@@ -297,6 +297,16 @@ class API(abc.ABC):
     def perf_counter_ns() -> int:
         """A monotonic high-resolution counter in nanoseconds (``time.perf_counter_ns``)."""
         return time.perf_counter_ns()
+
+    # -- logging (framework-neutral: the same functions as txaio.*) -------
+    # Loggers are process-wide, not per loop; they are here so that an API
+    # object from with_config() stands in for every txaio.* call.
+
+    make_logger = staticmethod(_logging.make_logger)
+    start_logging = staticmethod(_logging.start_logging)
+    set_global_log_level = staticmethod(_logging.set_global_log_level)
+    get_global_log_level = staticmethod(_logging.get_global_log_level)
+    add_log_categories = staticmethod(_logging.add_log_categories)
 
     # -- loops -----------------------------------------------------------
 

@@ -39,34 +39,47 @@ class IFailedFuture(abc.ABC):
 class ILogger(abc.ABC):
     """What a logger from :func:`txaio.make_logger` offers.
 
-    Each level method takes a :pep:`3101` format string and keyword values;
-    ``log_time`` and ``log_level`` are added to the values. A method for a
-    level that is switched off does nothing, and no method ever raises.
+    Each level method takes a :pep:`3101` format string (positionally) and
+    keyword values; ``log_time`` and ``log_level`` are added to the values. A
+    method for a level that is switched off does nothing, and no method ever
+    raises.
     """
 
     @abc.abstractmethod
-    def critical(self, message: str | None = None, **kwargs: Any) -> None:
+    def critical(self, format: object = None, /, **kwargs: Any) -> None:
         """Log a critical-level message."""
 
     @abc.abstractmethod
-    def error(self, message: str | None = None, **kwargs: Any) -> None:
+    def error(self, format: object = None, /, **kwargs: Any) -> None:
         """Log an error-level message."""
 
     @abc.abstractmethod
-    def warn(self, message: str | None = None, **kwargs: Any) -> None:
+    def warn(self, format: object = None, /, **kwargs: Any) -> None:
         """Log a warning-level message."""
 
     @abc.abstractmethod
-    def info(self, message: str | None = None, **kwargs: Any) -> None:
+    def info(self, format: object = None, /, **kwargs: Any) -> None:
         """Log an info-level message."""
 
     @abc.abstractmethod
-    def debug(self, message: str | None = None, **kwargs: Any) -> None:
+    def debug(self, format: object = None, /, **kwargs: Any) -> None:
         """Log a debug-level message."""
 
     @abc.abstractmethod
-    def trace(self, message: str | None = None, **kwargs: Any) -> None:
+    def trace(self, format: object = None, /, **kwargs: Any) -> None:
         """Log a trace-level message (below debug)."""
+
+    @abc.abstractmethod
+    def emit(self, level: str, format: object = None, /, **kwargs: Any) -> None:
+        """Log a message at ``level`` (one of :data:`log_levels`)."""
+
+    @abc.abstractmethod
+    def failure(self, format: object = None, /, failure: object = None, **kwargs: Any) -> None:
+        """Log ``failure`` (default: the exception being handled) with its traceback."""
+
+    @abc.abstractmethod
+    def set_log_level(self, level: str, keep: bool = True) -> None:
+        """Change this logger's level; ``keep`` keeps it when the global level changes."""
 
 
 class IBatchedTimer(abc.ABC):

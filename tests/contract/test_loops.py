@@ -100,3 +100,18 @@ def test_twisted_with_config_same_reactor_schedules_on_it(txaio_framework):
     txaio.with_config(loop=txaio_framework.clock).call_later(1, calls.append, "tick")
     txaio_framework.advance(1)
     assert calls == ["tick"]
+
+
+@pytest.mark.txaio_frameworks("asyncio", "twisted")
+@pytest.mark.parametrize(
+    "name",
+    ["make_logger", "start_logging", "set_global_log_level", "get_global_log_level",
+     "add_log_categories", "failure_message", "time_ns", "gather"],
+)  # fmt: skip
+def test_with_config_api_offers_every_txaio_function(txaio_framework, name):
+    assert getattr(txaio.with_config(), name).__name__ == getattr(txaio, name).__name__
+
+
+def test_with_config_make_logger_names_the_logger_after_its_caller(txaio_framework):
+    log = txaio.with_config().make_logger()
+    assert "test_loops" in repr(log)
