@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint docs test-autobahn venv clean
+.PHONY: demo test lint docs bench test-autobahn venv clean
 
 venv: $(STAMP)
 
@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml
 ## demo: run each example on asyncio and on Twisted, and check both print the same
 demo: $(STAMP)
 	@for example in examples/basic.py examples/futures.py examples/errors.py examples/async_def.py \
-			examples/logging_bunny.py examples/log_interop_stdlib.py examples/log_interop_twisted.py; do \
+			examples/logging_bunny.py examples/log_interop_stdlib.py examples/log_interop_twisted.py \
+			examples/multiloop.py examples/loop_mixin.py; do \
 		for framework in asyncio twisted; do \
 			echo "== $$example on $$framework"; \
 			$(BIN)/python $$example $$framework > $(VENV)/demo-$$framework.txt || exit 1; \
@@ -41,6 +42,11 @@ docs: $(STAMP)
 ## test: lint, docs, then the whole suite, warnings as errors, on both frameworks
 test: $(STAMP) lint docs
 	$(BIN)/python -m pytest -W error
+
+## bench: txaio against the native API on each backend, one table (not part of `make test`;
+## docs/benchmarks.rst explains it). BENCH_ARGS="--quick" only checks that it runs.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## test-autobahn: Autobahn|Python's own Twisted and asyncio suites, run on this txaio
 ## (own venv in .venv-autobahn; see tools/test-autobahn.sh)

@@ -22,10 +22,11 @@ class AsyncioFloor:
 
     __name__ = "floor"
 
-    def __init__(self) -> None:
+    def __init__(self, loop: Any = None) -> None:
+        """With ``loop``, the floor of txaio with ``txaio.config.loop`` set: no loop lookup."""
         import asyncio
 
-        running_loop = asyncio._get_running_loop
+        running_loop = asyncio._get_running_loop if loop is None else lambda: loop
 
         def _done(callbacks: tuple[Any, Any], future: Any) -> None:
             error = future.exception()

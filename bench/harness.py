@@ -1,17 +1,18 @@
-"""The timing harness: txaio and the native API, interleaved round by round.
+"""The timing harness: txaio, native (and floor) sides, interleaved round by round.
 
 Each side of a comparison is a function ``side(n) -> nanoseconds`` that runs
 ``n`` operations and times only them (its own setup stays outside the timed
-part). :func:`compare` runs the two sides alternately in the same process:
-round 0 runs txaio then native, round 1 native then txaio, and so on, so slow
-drift of the machine (other processes, CPU frequency) hits both sides alike.
-Each round gives one ratio txaio/native from two neighbouring measurements;
-the reported ratio is the median of those paired ratios, which is far less
-noisy on a shared machine than a ratio of two separately taken medians.
+part). :func:`interleave` runs the sides one after the other in the same
+process, rotating which goes first each round (txaio, native, floor; then
+native, floor, txaio; ...), so slow drift of the machine (other processes,
+CPU frequency) hits every side alike. Each round gives one ratio
+txaio/native from neighbouring measurements; the reported ratio is the median
+of those paired ratios, which is far less noisy on a shared machine than a
+ratio of two separately taken medians.
 
 The garbage collector is collected before and disabled during each timed
 section (as :mod:`timeit` does), so a collection triggered by one side's
-allocations does not land at random inside the other side's timing.
+allocations does not land at random inside another side's timing.
 """
 
 from __future__ import annotations
@@ -62,7 +63,9 @@ class Result:
             "ratio_best": min(self.txaio) / min(self.native) if ratios else None,
             "floor_ratio": statistics.median(
                 [f / n for f, n in zip(self.floor, self.native, strict=True)]
-            ) if self.floor else None,
+            )
+            if self.floor
+            else None,
             "rounds": len(self.txaio),
             "target": self.target,
             "note": self.note,

@@ -18,7 +18,9 @@ have the same function names.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import statistics
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -29,7 +31,7 @@ from ops_common import check, plain, unexpected
 import txaio
 
 #: Operations per loop turn, the same for every side.
-BATCH = 500
+BATCH = int(os.environ.get("TXAIO_BENCH_BATCH", "500"))
 
 AsyncSide = Callable[[int], Coroutine[Any, Any, int]]
 
@@ -80,6 +82,18 @@ class AsyncioOps:
                 "ns",
             ),
             (
+                1,
+                "1. the same, with txaio.config.loop set",
+                (
+                    self.with_config_loop(self.resolve(txaio)),
+                    self.native_resolve,
+                    self.resolve(AsyncioFloor(self.loop)),
+                ),
+                s["ops"],
+                s["rounds"],
+                "ns",
+            ),
+            (
                 2,
                 "2. create_future + add_callbacks(None, errback) + reject",
                 (self.reject(txaio), self.native_reject, self.reject(floor)),
@@ -112,11 +126,50 @@ class AsyncioOps:
                 "ns/gather",
             ),
         ]
-        return [
+        results = [
             self._compare(operation, sides, n, rounds, unit)
             for number, operation, sides, n, rounds, unit in plan
             if number in only
         ]
+        if results and results[0].operation.startswith("1."):
+            results[0].note = self.loop_lookup_note()
+        return results
+
+    def loop_lookup_note(self) -> str:
+        """What finding the running loop costs here: txaio does it once per call."""
+
+        async def lookup(n: int) -> int:
+            running_loop = asyncio._get_running_loop
+            t0 = now_ns()
+            for _ in range(n):
+                running_loop()
+            return now_ns() - t0
+
+        def getpid(n: int) -> int:
+            pid = os.getpid
+            t0 = now_ns()
+            for _ in range(n):
+                pid()
+            return now_ns() - t0
+
+        looked_up, pids, _ = compare(self._side(lookup), getpid, 10_000, self.scale["rounds"])
+        return (
+            f"one asyncio._get_running_loop() in a running loop: {statistics.median(looked_up):.0f}"
+            f" ns (a getpid() system call on Python <= 3.11; os.getpid(): "
+            f"{statistics.median(pids):.0f} ns)"
+        )
+
+    def with_config_loop(self, side: AsyncSide) -> AsyncSide:
+        """``side`` with ``txaio.config.loop`` set to the loop, as Autobahn's runner does."""
+
+        async def configured(n: int) -> int:
+            txaio.config.loop = asyncio.get_running_loop()
+            try:
+                return await side(n)
+            finally:
+                txaio.config.loop = None
+
+        return configured
 
     # -- 1. resolve -------------------------------------------------------
 

@@ -8,6 +8,7 @@ loop's own timers, for the memory comparison).
 
 from __future__ import annotations
 
+import gc
 import random
 import tracemalloc
 from collections.abc import Callable
@@ -153,8 +154,6 @@ def batched_results(
             return now_ns() - t0
 
         return in_loop(timed)  # type: ignore[no-any-return]
-
-    import gc
 
     gc.freeze()  # a million live handles: keep the collector from walking them every round
     try:

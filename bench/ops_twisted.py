@@ -87,9 +87,7 @@ class TwistedOps:
         for number, operation, (txaio_side, native_side, floor_side), n, rounds, unit in plan:
             if number in only:
                 t, nat, fl = compare(txaio_side, native_side, n, rounds, floor_side=floor_side)
-                results.append(
-                    Result(self.backend, operation, t, nat, fl, target=1.10, unit=unit)
-                )
+                results.append(Result(self.backend, operation, t, nat, fl, target=1.10, unit=unit))
         return results
 
     # -- 1. resolve -------------------------------------------------------

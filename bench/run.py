@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/run.py [--quick] [--backend asyncio|uvloop|twisted ...]
+    python bench/run.py [--quick] [--backend asyncio|uvloop|twisted ...] [--only 1,2,...]
                         [--rounds N] [--no-wheel] [--json FILE] [--rst FILE]
 
 Each backend runs in its own child process (a process selects one framework);
@@ -176,7 +176,7 @@ def measure_import(python: str, runs: int, label: str) -> dict[str, object]:
         shutil.rmtree(cache, ignore_errors=True)
     heavy = sorted({name.split(".")[0] for name in loaded} & set(FORBIDDEN_AT_IMPORT))
     return {
-        "backend": "-",
+        "backend": "import",
         "operation": f"8. import txaio ({label})",
         "unit": "us",
         "txaio": statistics.median(times),
@@ -400,7 +400,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_backend(args.worker, scale, only)))
         return 0
 
-    print(raise_priority(), file=sys.stderr)
+    if not args.quick:
+        print(raise_priority(), file=sys.stderr)
     rows: list[dict[str, Any]] = []
     for backend in args.backend or available_backends():
         if not only & {1, 2, 3, 4, 5, 6, 7}:

@@ -162,8 +162,12 @@ def add_log_categories(categories: Mapping[str, str]) -> None:
 # -- loggers ----------------------------------------------------------------------
 
 
-def _nothing(*args: object, **kwargs: object) -> None:
-    """Every switched-off level method: it does nothing, as fast as Python can."""
+def _nothing(format: object = None, /, **kwargs: object) -> None:
+    """Every switched-off level method: it does nothing, as fast as Python can.
+
+    Its signature is the level methods' own: a ``*args`` catch-all would
+    build a tuple on every call.
+    """
 
 
 def _emitter(namespace: str, level: str) -> Callable[..., None]:
