@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from types import TracebackType
     from typing import Any, ClassVar
 
+    from typing_extensions import Self
+
     from txaio._batched import BatchedTimer
     from txaio.interfaces import IFailedFuture
 
@@ -310,11 +312,22 @@ class API(abc.ABC):
 
     # -- loops -----------------------------------------------------------
 
-    def with_config(self, loop: Any = None) -> API:
-        """The same API bound to ``loop``: every future, failure and timer uses it."""
+    def with_config(self, loop: Any = None) -> Self:
+        """The same API bound to ``loop``: every future, failure and timer uses it.
+
+        With no loop, the new object follows this one's configuration (for
+        the module-level API, ``txaio.config``), on both frameworks.
+        """
+        if loop is None:
+            return type(self)(self.config)
+        self._check_loop(loop)
         return type(self)(Config(loop))
 
     # -- hooks for the shared code above ----------------------------------
+
+    @abc.abstractmethod
+    def _check_loop(self, loop: object) -> None:
+        """Raise if ``loop`` cannot be this framework's loop for ``with_config``."""
 
     @abc.abstractmethod
     def _is_native_future(self, obj: object) -> bool:

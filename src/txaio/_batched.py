@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterator
 from numbers import Real
 from typing import Protocol
 
+from txaio.interfaces import IBatchedTimer
+
 __all__ = ["BatchedCall", "BatchedTimer", "Cancellable"]
 
 
@@ -144,7 +146,7 @@ class _Bucket:
         self.timer._bucket_due(self)
 
 
-class BatchedTimer:
+class BatchedTimer(IBatchedTimer):
     """Schedules many delayed calls on few underlying loop timers.
 
     ``bucket_seconds`` is the width of a bucket (the worst-case lateness of a

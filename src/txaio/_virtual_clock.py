@@ -213,14 +213,22 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
 
     def _timers_due_this_iteration(self) -> bool:
         """Whether the current loop iteration will run a timer, i.e. one
-        with ``when < time() + resolution`` (mirrors BaseEventLoop)."""
+        with ``when < time() + resolution`` (mirrors BaseEventLoop).
+
+        asyncio runs a timer up to one clock resolution early; virtual time
+        moves to the timer's own time first, so a callback never sees the
+        clock before its deadline (and one that re-arms itself "until the
+        deadline" cannot spin forever at a time a hair too early).
+        """
         end_time = self.time() + self._resolution
         timers = self._timers
         due = False
         while timers and (timers[0][0] < end_time or timers[0][2].cancelled()):
-            _, _, handle = heapq.heappop(timers)
+            when, _, handle = heapq.heappop(timers)
             if not handle.cancelled():
                 due = True
+                if when > self._now:
+                    self._now = when
         return due
 
     # -- running -----------------------------------------------------------

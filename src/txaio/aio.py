@@ -21,7 +21,6 @@ from txaio import _api, _logging
 from txaio._api import (
     _INFINITY,
     API,
-    Config,
     check_callable,
     check_callbacks,
     check_delay,
@@ -292,12 +291,11 @@ class AsyncioAPI(API):
 
     # -- loops -----------------------------------------------------------
 
-    def with_config(self, loop: Any = None) -> AsyncioAPI:
-        if loop is not None and not isinstance(loop, AbstractEventLoop):
+    def _check_loop(self, loop: object) -> None:
+        if not isinstance(loop, AbstractEventLoop):
             raise TypeError(
                 f"loop must be an asyncio event loop or None, got {type(loop).__name__}"
             )
-        return AsyncioAPI(Config(loop))
 
     # -- hooks -----------------------------------------------------------
 

@@ -8,6 +8,7 @@ the two read side by side.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Coroutine, Iterable
 from types import TracebackType
 from typing import Any, cast
@@ -33,7 +34,6 @@ from txaio import _api, _logging
 from txaio._api import (
     _INFINITY,
     API,
-    Config,
     check_callable,
     check_callbacks,
     check_delay,
@@ -276,9 +276,7 @@ class TwistedAPI(API):
 
     # -- loops -----------------------------------------------------------
 
-    def with_config(self, loop: Any = None) -> TwistedAPI:
-        if loop is None:
-            return TwistedAPI(Config(self.config.loop))
+    def _check_loop(self, loop: object) -> None:
         if not (
             callable(getattr(loop, "callLater", None)) and callable(getattr(loop, "seconds", None))
         ):
@@ -286,13 +284,15 @@ class TwistedAPI(API):
                 "loop must be a Twisted reactor or clock (IReactorTime: callLater, seconds), "
                 f"got {type(loop).__name__}"
             )
+        # The configured reactor, else the one installed in this process (if any).
         configured = self.config.loop
+        if configured is None:
+            configured = sys.modules.get("twisted.internet.reactor")
         if configured is not None and loop is not configured:
             raise RuntimeError(
                 "Twisted has one reactor: with_config(loop=...) must be the configured "
                 f"reactor {configured!r}, got {loop!r}"
             )
-        return TwistedAPI(Config(loop))
 
     # -- hooks -----------------------------------------------------------
 

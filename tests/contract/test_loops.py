@@ -115,3 +115,11 @@ def test_with_config_api_offers_every_txaio_function(txaio_framework, name):
 def test_with_config_make_logger_names_the_logger_after_its_caller(txaio_framework):
     log = txaio.with_config().make_logger()
     assert "test_loops" in repr(log)
+
+
+@pytest.mark.txaio_frameworks("asyncio", "twisted")
+def test_with_config_without_loop_follows_txaio_config(txaio_framework):
+    calls = []
+    txaio.with_config().call_later(1, calls.append, "followed")
+    txaio_framework.advance(1)
+    assert calls == ["followed"]

@@ -268,3 +268,17 @@ def test_works_as_asyncio_run_loop_factory() -> None:
         return asyncio.get_running_loop().time()
 
     assert asyncio.run(main(), loop_factory=VirtualClockLoop) == 30.0  # type: ignore[call-arg,unused-ignore]
+
+
+def test_timer_run_within_clock_resolution_sees_its_own_time(loop: VirtualClockLoop) -> None:
+    seen: list[float] = []
+
+    def rearm_until_deadline() -> None:
+        seen.append(loop.time())
+        if loop.time() < 2.1 and len(seen) < 5:
+            loop.call_at(2.1, rearm_until_deadline)
+
+    loop.call_at(2.1, rearm_until_deadline)
+    for _ in range(210):  # 210 x 0.01 sums to a hair below 2.1
+        loop.advance(0.01)
+    assert seen == [2.1]
