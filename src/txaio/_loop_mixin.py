@@ -64,11 +64,6 @@ def _method(function: Callable[Concatenate[API, P], R]) -> Callable[Concatenate[
     return _ApiMethod(function.__name__, function.__doc__)  # type: ignore[return-value]
 
 
-def _static(function: Callable[P, R]) -> Callable[Concatenate[Any, P], R]:
-    """Like :func:`_method`, for the API's static methods (the clocks)."""
-    return _ApiMethod(function.__name__, function.__doc__)  # type: ignore[return-value]
-
-
 class LoopMixin:
     """Gives an object the whole txaio API as methods, bound to the object's own loop.
 
@@ -136,7 +131,15 @@ class LoopMixin:
     call_later = _method(API.call_later)
     sleep = _method(API.sleep)
     make_batched_timer = _method(API.make_batched_timer)
-    time_ns = _static(API.time_ns)
-    perf_counter_ns = _static(API.perf_counter_ns)
 
     with_config = _method(API.with_config)
+
+    # -- framework-neutral: the same functions whatever the loop, also before selection
+
+    time_ns = staticmethod(API.time_ns)
+    perf_counter_ns = staticmethod(API.perf_counter_ns)
+    make_logger = staticmethod(API.make_logger)
+    start_logging = staticmethod(API.start_logging)
+    set_global_log_level = staticmethod(API.set_global_log_level)
+    get_global_log_level = staticmethod(API.get_global_log_level)
+    add_log_categories = staticmethod(API.add_log_categories)

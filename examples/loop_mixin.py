@@ -1,0 +1,87 @@
+"""A library class with the txaio API as methods, bound to the loop it is given.
+
+    python examples/loop_mixin.py asyncio
+    python examples/loop_mixin.py twisted
+
+``Heartbeat`` inherits :class:`txaio.LoopMixin` and calls ``self.call_later``,
+``self.create_future``, ``self.gather`` … instead of ``txaio.*``. A user who
+passes ``loop=`` gets every timer and future on that loop (their asyncio loop,
+or the reactor); a user who passes nothing gets ``txaio.config``, like
+``txaio.*``. The class is the same on both frameworks.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import txaio
+
+framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
+if framework == "twisted":
+    txaio.use_twisted()
+else:
+    txaio.use_asyncio()
+
+
+# -- library code: the same on both frameworks --------------------------------
+
+
+class Heartbeat(txaio.LoopMixin):
+    """Beats every ``interval`` seconds; ``beats(n)`` is a future of the first ``n`` beats."""
+
+    def __init__(self, interval, loop=None):
+        self.use_loop(loop)  # None: follow txaio.config
+        self.interval = interval
+        self.count = 0
+        self._waiting = []  # (beat number, future)
+        self._timer = None
+
+    def start(self):
+        self._timer = self.call_later(self.interval, self._beat)
+
+    def stop(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def beats(self, count):
+        """A future that resolves with the list of beat numbers 1..count."""
+        futures = []
+        for number in range(1, count + 1):
+            future = self.create_future()
+            self._waiting.append((number, future))
+            futures.append(future)
+        return self.gather(futures)
+
+    def _beat(self):
+        self.count += 1
+        # Re-arm before resolving: on Twisted, resolving runs the waiters at once.
+        self._timer = self.call_later(self.interval, self._beat)
+        due = [(number, future) for number, future in self._waiting if number <= self.count]
+        self._waiting = [entry for entry in self._waiting if entry[0] > self.count]
+        for number, future in due:
+            self.resolve(future, number)
+
+
+async def main(loop):
+    heartbeat = Heartbeat(0.001, loop=loop)
+    heartbeat.start()
+    print("beats:", await heartbeat.beats(3))
+    heartbeat.stop()
+    print("stopped after", heartbeat.count, "beats")
+    print("uses the loop it was given:", heartbeat.txaio_api.config.loop is loop)
+
+
+# -- running it: the only framework-specific part -----------------------------
+
+if framework == "twisted":
+    from twisted.internet import task
+
+    task.react(lambda reactor: txaio.as_future(main, reactor))
+else:
+    import asyncio
+
+    async def run():
+        await main(asyncio.get_running_loop())
+
+    asyncio.run(run())

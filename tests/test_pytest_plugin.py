@@ -1,0 +1,269 @@
+"""The pytest plugin, as a library author uses it in their own suite (run with pytester).
+
+Each test writes a small test file of a user's suite, runs pytest on it, and
+checks what pytest reports: which tests ran, under which framework, and why
+one failed.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from txaio.pytest_plugin import available_frameworks
+
+pytest_plugins = ["pytester"]
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORKS = available_frameworks()
+
+
+@pytest.fixture
+def suite(pytester):
+    """A user's project: warnings are errors there too.
+
+    Hypothesis's plugin is left out: pytester forgets the modules each run
+    imports, so every run would import (and assertion-rewrite) it again.
+    """
+    pytester.makeini(
+        "[pytest]\nfilterwarnings = error\naddopts = -p no:cacheprovider -p no:hypothesispytest\n"
+    )
+    return pytester
+
+
+def passed_ids(result):
+    """The ids of the tests that passed, from a ``-v`` run."""
+    return sorted(re.findall(r"::(\S+) PASSED", result.stdout.str()))
+
+
+def test_test_taking_the_fixture_runs_once_per_framework(suite):
+    suite.makepyfile(
+        """
+        def test_timeout(txaio_framework):
+            pass
+        """
+    )
+    result = suite.runpytest("-v")
+    result.assert_outcomes(passed=len(FRAMEWORKS))
+    assert passed_ids(result) == sorted(f"test_timeout[{name}]" for name in FRAMEWORKS)
+
+
+def test_each_run_has_its_framework_selected(suite):
+    suite.makepyfile(
+        """
+        import txaio
+
+        def test_selected(txaio_framework):
+            assert txaio.using_twisted == (txaio_framework.name == "twisted")
+            assert txaio.using_asyncio == (txaio_framework.name == "asyncio")
+            future = txaio.create_future()
+            assert txaio_framework.api.is_future(future)
+            assert type(future).__name__ == {"asyncio": "Future", "twisted": "Deferred"}[
+                txaio_framework.name
+            ]
+        """
+    )
+    suite.runpytest().assert_outcomes(passed=len(FRAMEWORKS))
+
+
+def test_each_run_has_a_virtual_clock(suite):
+    suite.makepyfile(
+        """
+        import txaio
+
+        def test_an_hour_passes_at_once(txaio_framework):
+            fired = []
+            txaio.call_later(3600, fired.append, "late")
+            txaio_framework.advance(3599.5)
+            assert fired == []
+            txaio_framework.advance(0.5)
+            assert fired == ["late"]
+        """
+    )
+    suite.runpytest().assert_outcomes(passed=len(FRAMEWORKS))
+
+
+def test_test_without_the_fixture_runs_once(suite):
+    suite.makepyfile(
+        """
+        def test_plain():
+            pass
+        """
+    )
+    result = suite.runpytest("-v")
+    result.assert_outcomes(passed=1)
+    assert passed_ids(result) == ["test_plain"]
+
+
+def test_selection_is_restored_after_each_test(suite):
+    suite.makepyfile(
+        """
+        import txaio
+
+        BEFORE = txaio._explicit_framework
+
+        def test_a(txaio_framework):
+            pass
+
+        def test_b():
+            assert txaio._explicit_framework == BEFORE
+        """
+    )
+    suite.runpytest().assert_outcomes(passed=len(FRAMEWORKS) + 1)
+
+
+def test_marker_restricts_a_test_to_the_named_framework(suite):
+    suite.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.txaio_frameworks("twisted")
+        def test_twisted_only(txaio_framework):
+            assert txaio_framework.name == "twisted"
+        """
+    )
+    result = suite.runpytest("-v")
+    result.assert_outcomes(passed=1)
+    assert passed_ids(result) == ["test_twisted_only[twisted]"]
+
+
+def test_marker_with_an_unknown_name_fails_collection_naming_it(suite):
+    suite.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.txaio_frameworks("asynco")
+        def test_typo(txaio_framework):
+            pass
+        """
+    )
+    result = suite.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*txaio_frameworks takes framework or backend names*'asynco'*"])
+
+
+def test_marker_without_names_fails_collection(suite):
+    suite.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.txaio_frameworks
+        def test_nothing(txaio_framework):
+            pass
+        """
+    )
+    result = suite.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*txaio_frameworks takes framework or backend names*got none*"])
+
+
+def test_usefixtures_runs_every_test_of_a_module_per_framework(suite):
+    suite.makepyfile(
+        """
+        import pytest
+        import txaio
+
+        pytestmark = pytest.mark.usefixtures("txaio_framework")
+
+        def test_one():
+            assert txaio.is_future(txaio.create_future())
+
+        def test_two():
+            assert txaio.is_future(txaio.create_future())
+        """
+    )
+    suite.runpytest().assert_outcomes(passed=2 * len(FRAMEWORKS))
+
+
+def test_a_fixture_built_on_txaio_framework_is_run_per_framework_too(suite):
+    suite.makepyfile(
+        """
+        import pytest
+        import txaio
+
+        @pytest.fixture
+        def client(txaio_framework):
+            return txaio_framework.name
+
+        def test_client(client):
+            assert client == ("twisted" if txaio.using_twisted else "asyncio")
+        """
+    )
+    suite.runpytest().assert_outcomes(passed=len(FRAMEWORKS))
+
+
+def test_error_reported_by_the_framework_and_not_claimed_fails_the_test(suite):
+    suite.makepyfile(
+        """
+        import txaio
+
+        def broken():
+            raise RuntimeError("timer broke")
+
+        def test_forgets_the_error(txaio_framework):
+            txaio.call_later(1, broken)
+            txaio_framework.advance(1)
+        """
+    )
+    result = suite.runpytest()
+    result.assert_outcomes(passed=len(FRAMEWORKS), errors=len(FRAMEWORKS))
+    result.stdout.fnmatch_lines(["*errors were reported under * and not claimed*timer broke*"])
+
+
+def test_error_claimed_with_reported_errors_passes(suite):
+    suite.makepyfile(
+        """
+        import txaio
+
+        def broken():
+            raise RuntimeError("timer broke")
+
+        def test_claims_the_error(txaio_framework):
+            txaio.call_later(1, broken)
+            txaio_framework.advance(1)
+            assert [str(e) for e in txaio_framework.reported_errors()] == ["timer broke"]
+        """
+    )
+    suite.runpytest().assert_outcomes(passed=len(FRAMEWORKS))
+
+
+def test_plugin_can_be_switched_off(suite):
+    suite.makepyfile(
+        """
+        def test_needs_it(txaio_framework):
+            pass
+        """
+    )
+    result = suite.runpytest("-p", "no:txaio")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*fixture 'txaio_framework' not found*"])
+
+
+def test_plugin_can_be_named_when_plugin_autoloading_is_off(suite, monkeypatch):
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    suite.makepyfile(
+        """
+        def test_needs_it(txaio_framework):
+            pass
+        """
+    )
+    suite.runpytest_subprocess("-p", "txaio").assert_outcomes(passed=len(FRAMEWORKS))
+
+
+def test_the_tested_library_example_passes_on_every_framework():
+    example = ROOT / "examples" / "tested_library"
+    process = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-W", "error"],
+        cwd=example,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    for framework in FRAMEWORKS:
+        assert f"[{framework}] PASSED" in process.stdout
