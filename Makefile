@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint docs bench test-autobahn venv clean
+.PHONY: demo test lint docs bench test-autobahn test-matrix soak venv clean
 
 venv: $(STAMP)
 
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	@for example in examples/basic.py examples/futures.py examples/errors.py examples/async_def.py \
 			examples/logging_bunny.py examples/log_interop_stdlib.py examples/log_interop_twisted.py \
-			examples/multiloop.py examples/loop_mixin.py; do \
+			examples/multiloop.py examples/loop_mixin.py examples/twisted_on_asyncio.py; do \
 		for framework in asyncio twisted; do \
 			echo "== $$example on $$framework"; \
 			$(BIN)/python $$example $$framework > $(VENV)/demo-$$framework.txt || exit 1; \
@@ -43,6 +43,17 @@ docs: $(STAMP)
 test: $(STAMP) lint docs
 	$(BIN)/python -m pytest -W error
 
+## test-matrix: the suite on Python 3.10-3.13 (nox, see noxfile.py), every backend,
+## warnings as errors, the larger hypothesis profile (docs/backends.rst)
+test-matrix: $(STAMP)
+	$(BIN)/nox -s tests
+
+## soak: 1,000,000 futures, batched timers, plain timers and loggers per backend under
+## tracemalloc, and the parity property with the larger profile (a scaled-down run is in `make test`)
+soak: $(STAMP)
+	TXAIO_SOAK_N=1000000 TXAIO_HYPOTHESIS_PROFILE=txaio-matrix \
+		$(BIN)/python -m pytest -W error -q tests/soak tests/property
+
 ## bench: txaio against the native API on each backend, one table (not part of `make test`;
 ## docs/benchmarks.rst explains it). BENCH_ARGS="--quick" only checks that it runs.
 bench: $(STAMP)
@@ -54,4 +65,4 @@ test-autobahn:
 	bash tools/test-autobahn.sh .
 
 clean:
-	rm -rf $(VENV) .venv-autobahn build dist src/*.egg-info docs/_build
+	rm -rf $(VENV) .venv-autobahn .nox build dist src/*.egg-info docs/_build

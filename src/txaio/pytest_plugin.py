@@ -13,7 +13,11 @@ that no error was reported behind the test's back::
         assert calls == ["late"]
 
 Restrict a test to some frameworks with
-``@pytest.mark.txaio_frameworks("asyncio")``.
+``@pytest.mark.txaio_frameworks("asyncio")``; run every test of a module once
+per framework with ``pytestmark = pytest.mark.usefixtures("txaio_framework")``.
+``-p no:txaio`` switches the plugin off; with plugin autoloading disabled
+(``PYTEST_DISABLE_PLUGIN_AUTOLOAD``), ``-p txaio`` switches it on. The guide
+(docs/guide/testing.rst) has a complete example.
 """
 
 from __future__ import annotations
@@ -203,12 +207,25 @@ def _backend_param(name: str) -> Any:
     return pytest.param(name, id=name, marks=marks)
 
 
+def _check_frameworks_marker(marker: pytest.Mark) -> None:
+    """Fail collection clearly for ``txaio_frameworks()`` without names or with an unknown one."""
+    known = sorted({*BACKENDS, *(backend.framework for backend in BACKENDS.values())})
+    unknown = [name for name in marker.args if name not in known]
+    if not marker.args or unknown:
+        pytest.fail(
+            f"txaio_frameworks takes framework or backend names from {', '.join(known)}; "
+            f"got {', '.join(map(repr, marker.args)) or 'none'}",
+            pytrace=False,
+        )
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "txaio_framework" not in metafunc.fixturenames:
         return
     names = requested_backends(metafunc.config)
     marker = metafunc.definition.get_closest_marker("txaio_frameworks")
     if marker is not None:
+        _check_frameworks_marker(marker)
         names = [
             name for name in names if name in marker.args or BACKENDS[name].framework in marker.args
         ]

@@ -49,7 +49,7 @@ def test_asyncioreactor_backend_schedules_on_twisteds_asyncio_reactor(txaio_fram
 def test_asyncioreactor_backend_shares_its_loop_with_asyncio_code(txaio_framework):
     import asyncio
 
-    loop = txaio.config.loop._asyncioEventloop
+    loop = txaio_framework.clock.loop  # the asyncio loop the reactor runs on
     order = []
     loop.call_later(1, order.append, "asyncio")
     txaio.call_later(2, order.append, "txaio")

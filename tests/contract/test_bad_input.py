@@ -366,6 +366,28 @@ MISUSES: list[Misuse] = [
         "TypeError",
         r"func must be callable, got NoneType",
     ),
+    # -- logging
+    Misuse(
+        "unknown global log level",
+        'txaio.set_global_log_level("loud")',
+        lambda fw: txaio.set_global_log_level("loud"),
+        "InvalidLogLevel",
+        r"level must be one of none, critical, error, warn, info, debug, trace; got 'loud'",
+    ),
+    Misuse(
+        "unknown logger level",
+        'txaio.make_logger("verbose")',
+        lambda fw: txaio.make_logger("verbose"),
+        "InvalidLogLevel",
+        r"level must be one of none, critical, error, warn, info, debug, trace; got 'verbose'",
+    ),
+    Misuse(
+        "unknown start_logging level",
+        "txaio.start_logging(level=10)",
+        lambda fw: txaio.start_logging(level=10),
+        "InvalidLogLevel",
+        r"level must be one of none, critical, error, warn, info, debug, trace; got 10",
+    ),
     # -- loops
     Misuse(
         "loop of the wrong kind",
@@ -383,6 +405,11 @@ def _expected_type(misuse: Misuse, framework: str) -> type[BaseException]:
         error: type[BaseException] = __import__(backend, fromlist=["_"]).InvalidStateError
         assert issubclass(error, txaio.InvalidStateError)
         return error
+    if misuse.error == "InvalidLogLevel":
+        # Both a RuntimeError (what callers of the published txaio catch) and a ValueError.
+        from txaio._logging import InvalidLogLevel
+
+        return InvalidLogLevel
     builtin: type[BaseException] = getattr(builtins, misuse.error)
     return builtin
 

@@ -1,0 +1,94 @@
+"""Twisted on asyncio: txaio code under Twisted and plain asyncio code share one loop.
+
+    python examples/twisted_on_asyncio.py twisted
+    python examples/twisted_on_asyncio.py asyncio
+
+With ``twisted``, Twisted's ``asyncioreactor`` runs on an asyncio loop: the
+library below uses txaio on Twisted (Deferreds, the reactor's timers), the
+application is plain ``async def`` asyncio code, and both run on that one
+loop. With ``asyncio`` the same program runs with txaio on asyncio. Both print
+the same lines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
+
+# -- setting up: one asyncio loop; under Twisted, the asyncio reactor on it ----
+
+loop = asyncio.new_event_loop()
+asyncio.set_event_loop(loop)
+if framework == "twisted":
+    from twisted.internet import asyncioreactor
+
+    asyncioreactor.install(loop)  # first: before anything imports twisted.internet.reactor
+
+import txaio  # noqa: E402  (importing txaio never imports the reactor; selecting Twisted may)
+
+if framework == "twisted":
+    txaio.use_twisted()  # txaio uses the installed reactor, which runs on `loop`
+else:
+    txaio.use_asyncio()
+    txaio.config.loop = loop
+
+
+# -- library code: txaio only, the same on both frameworks ---------------------
+
+
+def countdown(count, step):
+    """Count down on txaio timers; a future of the word said at the end."""
+    done = txaio.create_future()
+
+    def tick(remaining):
+        print(f"library: {remaining}")
+        if remaining:
+            txaio.call_later(step, tick, remaining - 1)
+        else:
+            txaio.resolve(done, "liftoff")
+
+    tick(count)
+    return done
+
+
+# -- bridging: a txaio future to asyncio, and an asyncio awaitable to txaio -----
+
+
+def to_asyncio(future):
+    """An asyncio future for a txaio future (a Deferred under Twisted)."""
+    if txaio.using_twisted:
+        return future.asFuture(loop)
+    return future
+
+
+def from_asyncio(awaitable):
+    """A txaio future for an asyncio coroutine or future (run as an asyncio task)."""
+    task = asyncio.ensure_future(awaitable, loop=loop)
+    if txaio.using_twisted:
+        from twisted.internet.defer import Deferred
+
+        return Deferred.fromFuture(task)
+    return task
+
+
+# -- application code: plain asyncio -----------------------------------------
+
+
+async def greeting():
+    await asyncio.sleep(0.01)
+    return "hello from asyncio"
+
+
+async def application():
+    word = await to_asyncio(countdown(3, 0.01))
+    print(f"application: the library said {word!r}")
+    both = txaio.gather([from_asyncio(greeting()), txaio.sleep(0.01)])
+    print(f"application: gathered {await to_asyncio(both)!r}")
+
+
+# -- running it: asyncio runs the loop (Twisted's timers run on it too) --------
+
+loop.run_until_complete(application())
+loop.close()
