@@ -26,6 +26,9 @@ def test_each_line_is_iso_local_time_with_offset_then_the_message(
 ):
     moment = 1453338123.25  # 2016-01-21T01:02:03Z
     monkeypatch.setattr(txaio._logging.time, "time", lambda: moment)
+    monkeypatch.setattr(
+        txaio._logging.time, "time_ns", lambda: int(moment * 1e9)
+    )  # stdlib logging on 3.13+
     txaio.start_logging(out=captured)
     txaio.make_logger().info("Hopping {times} times.", times=42)
     expected_time = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(moment))
@@ -36,6 +39,9 @@ def test_each_line_is_iso_local_time_with_offset_then_the_message(
 def test_the_time_is_local_with_its_offset(txaio_framework, captured, monkeypatch):
     moment = 1453338124.5  # 2016-01-21T01:02:04Z, when St. John's is at -03:30
     monkeypatch.setattr(txaio._logging.time, "time", lambda: moment)
+    monkeypatch.setattr(
+        txaio._logging.time, "time_ns", lambda: int(moment * 1e9)
+    )  # stdlib logging on 3.13+
     monkeypatch.setenv("TZ", "America/St_Johns")
     time.tzset()
     try:
@@ -187,11 +193,20 @@ class BrokenStr:
         raise RuntimeError("no str")
 
 
+def _error_of(function, *args):
+    """``"ExceptionName: message"`` of what ``function(*args)`` raises on this Python."""
+    try:
+        function(*args)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    raise AssertionError(f"{function.__name__}{args} did not raise")
+
+
 @pytest.mark.parametrize(
     ("format", "values", "error"),
     [
         ("Hello {who}", {}, "KeyError: 'who'"),
-        ("{n:zz}", {"n": 1}, "ValueError: Unknown format code 'z'"),
+        ("{n:zz}", {"n": 1}, _error_of(format, 1, "zz")),  # the wording differs by version
         ("{x}", {"x": BrokenFormat()}, "RuntimeError: no format"),
         ("{x}", {"x": BrokenStr()}, "RuntimeError: no str"),
         ("{x.missing}", {"x": 1}, "AttributeError: 'int' object has no attribute 'missing'"),
