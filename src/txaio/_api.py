@@ -3,8 +3,8 @@
 :class:`API` is what ``txaio.aio`` and ``txaio.tx`` implement, each in one
 class. Everything that does not depend on the framework (failure text,
 batched timers, clocks, logging) is implemented here once, on top of a few
-small hooks the backends provide (``_seconds``, ``_schedule``,
-``_report_error``, ``_is_native_future``, ``_from_coroutine``).
+small hooks the backends provide (``_future_type``, ``_seconds``,
+``_schedule``, ``_report_error``, ``_from_coroutine``, ``_check_loop``).
 
 An API instance is bound to a :class:`Config`; the process-wide one is
 ``txaio.config`` and ``with_config(loop=...)`` makes a private one, so an
@@ -328,10 +328,6 @@ class API(abc.ABC):
     @abc.abstractmethod
     def _check_loop(self, loop: object) -> None:
         """Raise if ``loop`` cannot be this framework's loop for ``with_config``."""
-
-    @abc.abstractmethod
-    def _is_native_future(self, obj: object) -> bool:
-        """True for this framework's future type (not coroutines)."""
 
     @abc.abstractmethod
     def _from_coroutine(self, coro: Coroutine[Any, Any, Any]) -> Any:

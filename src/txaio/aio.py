@@ -299,9 +299,6 @@ class AsyncioAPI(API):
 
     # -- hooks -----------------------------------------------------------
 
-    def _is_native_future(self, obj: object) -> bool:
-        return isinstance(obj, Future)
-
     def _from_coroutine(self, coro: Coroutine[Any, Any, Any]) -> Future[Any]:
         return self._loop().create_task(coro)
 

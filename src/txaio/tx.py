@@ -296,9 +296,6 @@ class TwistedAPI(API):
 
     # -- hooks -----------------------------------------------------------
 
-    def _is_native_future(self, obj: object) -> bool:
-        return isinstance(obj, Deferred)
-
     def _from_coroutine(self, coro: Coroutine[Any, Any, Any]) -> Deferred[Any]:
         return Deferred.fromCoroutine(coro)
 
