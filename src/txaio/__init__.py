@@ -19,6 +19,7 @@ from __future__ import annotations
 from txaio import _selection
 from txaio._api import API, Config, InvalidStateError, config
 from txaio._logging import (
+    InvalidLogLevel,
     add_log_categories,
     get_global_log_level,
     make_logger,
@@ -49,6 +50,16 @@ def use_asyncio() -> None:
 def use_twisted() -> None:
     """Select Twisted for this process; ``ImportError`` if Twisted is not installed."""
     _selection.select("twisted")
+
+
+def _use_framework(module: object) -> None:
+    """Select the framework of ``module`` (``txaio.tx`` or ``txaio.aio``), switching if needed.
+
+    The published txaio's private switch: Autobahn's, zlmdb's and cfxdb's
+    documentation builds call it to import both of their framework halves
+    in one process. Tests should use :func:`txaio.testutil.use_framework`.
+    """
+    _selection.select(_selection.framework_of(module), switch=True)
 
 
 # -- the API ------------------------------------------------------------------
@@ -93,6 +104,7 @@ __all__ = [
     "IBatchedTimer",
     "IFailedFuture",
     "ILogger",
+    "InvalidLogLevel",
     "InvalidStateError",
     "LoopMixin",
     "add_callbacks",

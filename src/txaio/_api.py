@@ -67,6 +67,19 @@ PUBLIC_FUNCTIONS: tuple[str, ...] = (
 )
 
 
+class _NotGiven:
+    """The default of parameters where None is a real value (``create_future(result=None)``)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<not given>"
+
+
+#: Marks a parameter the caller did not pass.
+NOT_GIVEN: Any = _NotGiven()
+
+
 class Config:
     """Where txaio finds its event loop: ``loop`` is an asyncio loop or a Twisted reactor.
 
@@ -85,6 +98,23 @@ class Config:
 
 #: The process-wide configuration, ``txaio.config``: set ``config.loop`` to choose the loop.
 config = Config()
+
+
+class NotAnError(TypeError, RuntimeError):
+    """An error argument that is neither an exception nor an ``IFailedFuture``.
+
+    A ``TypeError`` (what it is) and a ``RuntimeError`` (what the published
+    txaio raised, and what existing ``except`` clauses catch).
+    """
+
+
+def resolve_value(result: Any, value: Any) -> Any:
+    """The value of ``resolve(f, result)`` or ``resolve(f, value=...)``; both is an error."""
+    if value is NOT_GIVEN:
+        return result
+    if result is not None:
+        raise TypeError("resolve() takes result or value (the same thing), not both")
+    return value
 
 
 class InvalidStateError(RuntimeError):
@@ -158,15 +188,15 @@ class API(abc.ABC):
     @abc.abstractmethod
     def create_future(
         self,
-        result: Any = None,
+        result: Any = NOT_GIVEN,
         error: IFailedFuture | BaseException | None = None,
         canceller: Callable[[Any], object] | None = None,
     ) -> Any:
         """A new native future: an asyncio ``Future`` or a Twisted ``Deferred``.
 
-        ``result`` (if not None) resolves it at once, ``error`` (if not None)
-        fails it at once; giving both is a ``ValueError``. ``canceller`` is
-        called with the future if it is cancelled.
+        ``result``, if given (None included), resolves it at once; ``error``
+        (if not None) fails it at once; giving both is a ``ValueError``.
+        ``canceller`` is called with the future if it is cancelled.
         """
 
     @abc.abstractmethod
@@ -210,12 +240,21 @@ class API(abc.ABC):
         """True once ``future`` has a result, an error, or was cancelled."""
 
     @abc.abstractmethod
-    def resolve(self, future: Any, value: Any = None) -> None:
-        """Resolve ``future`` with ``value``, running its callbacks."""
+    def resolve(self, future: Any, result: Any = None, *, value: Any = NOT_GIVEN) -> None:
+        """Resolve ``future`` with ``result``, running its callbacks.
+
+        ``value`` is another name for ``result``. After :meth:`cancel` this
+        does nothing; on a future already resolved or rejected it raises
+        :class:`InvalidStateError`.
+        """
 
     @abc.abstractmethod
     def reject(self, future: Any, error: IFailedFuture | BaseException | None = None) -> None:
-        """Fail ``future`` with ``error`` (default: the exception being handled)."""
+        """Fail ``future`` with ``error`` (default: the exception being handled).
+
+        After :meth:`cancel` this does nothing; on a future already resolved
+        or rejected it raises :class:`InvalidStateError`.
+        """
 
     @abc.abstractmethod
     def cancel(self, future: Any, msg: str | None = None) -> None:
@@ -250,18 +289,27 @@ class API(abc.ABC):
     def create_failure(self, exception: BaseException | None = None) -> IFailedFuture:
         """An ``IFailedFuture`` for ``exception`` (default: the exception being handled)."""
 
+    # The failure helpers run on error paths, so they never raise: an exception
+    # is taken as its failure, anything else gives a text (or None) naming it.
+
     def failure_message(self, fail: IFailedFuture) -> str:
         """``"ExceptionName: message"`` on one line."""
-        return _failure.failure_message(_failure.require_failure(fail, "fail"))
+        failure = _failure.as_failure(fail)
+        if failure is None:
+            return _failure.not_a_failure("failure_message()", fail)
+        return _failure.failure_message(failure)
 
-    @abc.abstractmethod
     def failure_traceback(self, fail: IFailedFuture) -> TracebackType | None:
-        """The Python traceback object of ``fail``."""
+        """The Python traceback object of ``fail`` (None if it is not a failure)."""
+        failure = _failure.as_failure(fail)
+        return None if failure is None else _failure.traceback_of(failure)
 
     def failure_format_traceback(self, fail: IFailedFuture) -> str:
         """A normal Python traceback text for ``fail``."""
-        fail = _failure.require_failure(fail, "fail")
-        return _failure.format_traceback(fail.value, self.failure_traceback(fail))
+        failure = _failure.as_failure(fail)
+        if failure is None:
+            return _failure.not_a_failure("failure_format_traceback()", fail) + "\n"
+        return _failure.format_traceback(failure.value, _failure.traceback_of(failure))
 
     # -- time ------------------------------------------------------------
 

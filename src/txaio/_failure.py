@@ -61,6 +61,35 @@ def format_traceback(value: BaseException, tb: TracebackType | None) -> str:
     return "".join(traceback.format_exception(type(value), value, tb))
 
 
+def traceback_of(fail: IFailedFuture) -> TracebackType | None:
+    """The traceback object of an IFailedFuture: txaio's, a Twisted ``Failure`` or another."""
+    get_traceback = getattr(fail, "getTracebackObject", None)  # a Twisted Failure
+    tb: TracebackType | None = (
+        get_traceback() if get_traceback is not None else getattr(fail, "tb", None)
+    )
+    return tb if tb is not None else fail.value.__traceback__
+
+
+def as_failure(fail: object) -> IFailedFuture | None:
+    """``fail`` as an IFailedFuture (an exception is wrapped), or None for anything else."""
+    if isinstance(fail, IFailedFuture):
+        return fail
+    if isinstance(fail, BaseException):
+        return FailedFuture(fail)
+    return None
+
+
+def not_a_failure(caller: str, fail: object) -> str:
+    """What the failure helpers say when given something that is not a failure."""
+    try:
+        shown = repr(fail)
+    except Exception as exc:
+        shown = f"<repr() raised {type(exc).__name__}>"
+    if len(shown) > 200:
+        shown = shown[:197] + "..."
+    return f"{caller} expected an IFailedFuture or an exception, got {type(fail).__name__}: {shown}"
+
+
 def require_failure(fail: object, argument: str) -> IFailedFuture:
     """Check that ``fail`` is an IFailedFuture, naming ``argument`` if not."""
     if not isinstance(fail, IFailedFuture):

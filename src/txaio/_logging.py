@@ -1,14 +1,19 @@
 """Logging: levels, formatting, categories and output, once for every framework.
 
-A txaio logger (:func:`make_logger`) formats nothing itself. A call at an
-enabled level builds one *event*, a dict of the caller's keyword values plus
-``log_format``, ``log_level``, ``log_namespace``, ``log_time`` (and
-``log_failure``, ``log_category``, ``txaio_problem`` when they apply), and hands
-it to the *sink* of the selected framework:
+A txaio logger (:func:`make_logger`, class :class:`Logger`) holds its
+level and, underneath, a *framework logger* (``_logger``) with the shape of
+``twisted.logger.Logger``: ``emit(level, format, **values)`` and
+``failure(format, failure, level, **values)``. A call at an enabled level
+prepares the format (positional values, stray braces, log categories, the
+``txaio_trace`` flag for trace) and hands it to that framework logger, which
+builds the *event*, a dict of the caller's values plus ``log_format``,
+``log_level``, ``log_namespace``, ``log_time`` and ``log_failure``:
 
-- before selection and on asyncio, the standard library's :mod:`logging`
-  (:class:`StdlibSink`, defined here because it does not depend on asyncio);
-- on Twisted, ``twisted.logger`` (the sink lives in ``txaio.tx``).
+- before selection and on asyncio it is a :class:`StdlibLogger`: the event
+  becomes a standard library :mod:`logging` record (or goes to the logger's
+  observer);
+- on Twisted it is a ``twisted.logger.Logger``: the event is a Twisted event
+  (``txaio.tx`` holds that *sink*).
 
 Everything else is shared: the levels, the no-op methods of switched-off
 levels, the message format (:func:`format_message`), log categories, the
@@ -30,7 +35,13 @@ import sys
 import time
 from _weakref import ref as _weak_ref  # the C type behind weakref.ref: `import weakref` is slower
 
-from txaio._failure import FailedFuture, failure_message, format_traceback, safe_str
+from txaio._failure import (
+    FailedFuture,
+    failure_message,
+    format_traceback,
+    safe_str,
+    traceback_of,
+)
 from txaio.interfaces import IFailedFuture, ILogger, log_levels
 
 TYPE_CHECKING = False  # typing costs ~8 ms to import; mypy treats this name as True
@@ -49,7 +60,9 @@ __all__ = [
     "InvalidLogLevel",
     "LogSink",
     "Logger",
+    "LoggerMadeDirectly",
     "Output",
+    "StdlibLogger",
     "StdlibSink",
     "add_log_categories",
     "format_line",
@@ -104,7 +117,9 @@ def check_level(level: object, argument: str = "level") -> str:
     """Return ``level`` if it is a txaio level name; else raise naming ``argument``."""
     if isinstance(level, str) and level in _RANK:
         return level
-    raise InvalidLogLevel(f"{argument} must be one of {', '.join(log_levels)}; got {level!r}")
+    raise InvalidLogLevel(
+        f"Invalid log level {level!r}: {argument} must be one of {', '.join(log_levels)}"
+    )
 
 
 # -- global state ---------------------------------------------------------------
@@ -162,23 +177,46 @@ def add_log_categories(categories: Mapping[str, str]) -> None:
 # -- loggers ----------------------------------------------------------------------
 
 
-def _nothing(format: object = None, /, **kwargs: object) -> None:
-    """Every switched-off level method: it does nothing, as fast as Python can.
+def _nothing(format: object = None, /, *args: object, **kwargs: object) -> None:
+    """Every switched-off level method: it does nothing, as fast as Python can."""
 
-    Its signature is the level methods' own: a ``*args`` catch-all would
-    build a tuple on every call.
+
+class LoggerMadeDirectly(TypeError, AssertionError):
+    """``Logger(...)`` was called without the framework logger ``make_logger`` provides.
+
+    An ``AssertionError`` too: the published txaio asserted here, and
+    Crossbar.io's tests expect that class.
     """
 
 
-def _emitter(namespace: str, level: str) -> Callable[..., None]:
-    """The method for ``level`` of loggers in ``namespace`` while that level is on.
+class _Target:
+    """Where one txaio logger's events go: the framework logger underneath it.
 
-    A closure over plain values (not over the logger), so a logger holding
-    its own methods is not a reference cycle.
+    The level methods close over this small object rather than over the
+    logger, so a logger holding its own methods is not a reference cycle,
+    and selecting a framework can swap the framework logger in place.
     """
 
-    def log(format: object = None, /, **kwargs: Any) -> None:
-        _publish(namespace, level, format, kwargs, None, None)
+    __slots__ = ("factory", "logger", "namespace", "observer")
+
+    def __init__(self, namespace: str, factory: Any, observer: Any) -> None:
+        self.namespace = namespace
+        self.factory = factory
+        self.observer = observer
+        self.logger: Any = None
+        self.connect()
+
+    def connect(self) -> None:
+        """Make the framework logger: the given class, else the selected framework's."""
+        factory = self.factory if self.factory is not None else _sink.logger_class
+        self.logger = factory(namespace=self.namespace, observer=self.observer)
+
+
+def _emitter(target: _Target, level: str) -> Callable[..., None]:
+    """The method for ``level`` of a logger while that level is on."""
+
+    def log(format: object = None, /, *args: object, **kwargs: Any) -> None:
+        _publish(target, level, format, args, kwargs, None)
 
     log.__name__ = log.__qualname__ = level
     return log
@@ -187,20 +225,23 @@ def _emitter(namespace: str, level: str) -> Callable[..., None]:
 class Logger(ILogger):
     """A txaio logger: ``critical``, ``error``, ``warn``, ``info``, ``debug``, ``trace``.
 
-    Each level method takes a :pep:`3101` format string (positional) and
-    keyword values. Methods of levels above the logger's level are a shared
-    no-op. ``emit``, ``failure`` and ``set_log_level`` complete the API.
+    Made by :func:`make_logger`. Each level method takes a :pep:`3101` format
+    string and keyword values (positional values fill ``{}`` fields).
+    Methods of levels above the logger's level are a shared no-op; the
+    others hand the call to the framework logger ``_logger`` (a
+    ``twisted.logger.Logger`` on Twisted). ``emit``, ``failure`` and
+    ``set_log_level`` complete the API.
     """
 
     __slots__ = (
         "_emitters",
         "_keep",
-        "_level",
+        "_log_level",
+        "_target",
         "critical",
         "debug",
         "error",
         "info",
-        "namespace",
         "trace",
         "warn",
     )
@@ -212,25 +253,52 @@ class Logger(ILogger):
     debug: Callable[..., None]
     trace: Callable[..., None]
 
-    def __init__(self, namespace: str, level: str | None = None) -> None:
-        #: The logger's name: ``module.Class``, ``module.function`` or ``module``.
-        self.namespace = namespace
-        self._emitters = tuple(_emitter(namespace, name) for name in _METHOD_LEVELS)
+    def __init__(
+        self,
+        level: str | None = None,
+        logger: Any = None,
+        namespace: str | None = None,
+        observer: Callable[[Event], object] | None = None,
+    ) -> None:
+        if logger is None:
+            raise LoggerMadeDirectly(
+                "a txaio Logger is made by txaio.make_logger(level, logger=..., observer=...); "
+                "calling Logger() directly needs logger, the framework logger class"
+            )
+        if level is not None:
+            level = check_level(level)
+        if namespace is None:
+            namespace = _caller_namespace(sys._getframe(1))
+        self._setup(level, None if logger is _FRAMEWORK_LOGGER else logger, namespace, observer)
+
+    def _setup(self, level: str | None, factory: Any, namespace: str, observer: Any) -> None:
+        self._target = target = _Target(namespace, factory, observer)
+        self._emitters = tuple(_emitter(target, name) for name in _METHOD_LEVELS)
         self._keep = level is not None
         self._bind(_global_level if level is None else level)
         _loggers.add(_weak_ref(self, _loggers.discard))
 
     def __repr__(self) -> str:
-        return f"<txaio Logger {self.namespace!r} level={self._level!r}>"
+        return f"<txaio Logger {self.namespace!r} level={self._log_level!r}>"
+
+    @property
+    def namespace(self) -> str:
+        """The logger's name: ``module.Class``, ``module.function`` or ``module``."""
+        return self._target.namespace
 
     @property
     def log_level(self) -> str:
-        """The logger's current level."""
-        return self._level
+        """The logger's current level (also ``_log_level``, which Crossbar.io reads)."""
+        return self._log_level
+
+    @property
+    def _logger(self) -> Any:
+        """The framework logger underneath (``twisted.logger.Logger`` on Twisted)."""
+        return self._target.logger
 
     def _bind(self, level: str) -> None:
         """Switch each level method on (its emitter) or off (the shared no-op)."""
-        self._level = level
+        self._log_level = level
         rank = _RANK[level]
         for index, name in enumerate(_METHOD_LEVELS):
             setattr(self, name, self._emitters[index] if index < rank else _nothing)
@@ -245,7 +313,7 @@ class Logger(ILogger):
         self._keep = bool(keep)
         self._bind(level)
 
-    def emit(self, level: str, format: object = None, /, **kwargs: Any) -> None:
+    def emit(self, level: str, format: object = None, /, *args: object, **kwargs: Any) -> None:
         """Log at ``level``, given by name (a Twisted ``LogLevel`` works too).
 
         An unknown level does not raise: the message is logged at ``"error"``
@@ -255,13 +323,16 @@ class Logger(ILogger):
         problem = None
         if name not in _RANK or name == "none":
             problem = (
-                f"unknown log level {level!r}, logged as error (levels: {', '.join(log_levels)})"
+                f"unknown log level {safe_repr(level)}, logged as error "
+                f"(levels: {', '.join(log_levels)})"
             )
             name = "error"
-        if _RANK[name] <= _RANK[self._level]:
-            _publish(self.namespace, name, format, kwargs, None, problem)
+        if _RANK[name] <= _RANK[self._log_level]:
+            _publish(self._target, name, format, args, kwargs, problem)
 
-    def failure(self, format: object = None, /, failure: object = None, **kwargs: Any) -> None:
+    def failure(
+        self, format: object = None, /, *args: object, failure: object = None, **kwargs: Any
+    ) -> None:
         """Log a failure with its traceback, at critical level.
 
         ``failure`` is an ``IFailedFuture`` (or an exception); by default the
@@ -271,8 +342,10 @@ class Logger(ILogger):
         """
         if self.critical is _nothing:
             return
-        problem = None
+        if failure is None:
+            failure = kwargs.pop("log_failure", None)
         fail: IFailedFuture | None = None
+        problem = None
         if failure is None:
             value = sys.exc_info()[1]
             if value is None:
@@ -287,23 +360,65 @@ class Logger(ILogger):
             problem = (
                 f"failure must be an IFailedFuture or an exception, got {type(failure).__name__}"
             )
-        _publish(self.namespace, "critical", format, kwargs, fail, problem)
+        if fail is None:
+            _publish(self._target, "critical", format, args, kwargs, problem)
+        else:
+            _publish_failure(self._target, format, args, kwargs, fail)
 
 
-def make_logger(level: str | None = None, *, namespace: str | None = None) -> Logger:
+class _FrameworkLogger:
+    """Marker for ``make_logger``'s default: the selected framework's logger class."""
+
+    def __repr__(self) -> str:
+        return "<the selected framework's logger>"
+
+
+_FRAMEWORK_LOGGER: Any = _FrameworkLogger()
+
+
+def make_logger(
+    level: str | None = None,
+    logger: Any = None,
+    observer: Callable[[Event], object] | None = None,
+    *,
+    namespace: str | None = None,
+    log_level: str | None = None,
+) -> Logger:
     """A new logger, named after where it is made.
 
     In a class body or a method the name is ``module.Class``, in a function
     ``module.function``, at module level ``module``; ``namespace`` overrides
-    it. Without ``level`` the logger follows the global level.
+    it. Without ``level`` the logger follows the global level
+    (``log_level`` is another name for ``level``).
+
+    ``logger`` is the class of the framework logger underneath (default: the
+    selected framework's: ``twisted.logger.Logger`` on Twisted); it is
+    called as ``logger(namespace=..., observer=...)``. ``observer``, if
+    given, receives this logger's events (dicts) instead of the framework's
+    global destination.
     """
+    if log_level is not None:
+        if level is not None:
+            raise TypeError("make_logger() takes level or log_level (the same thing), not both")
+        level = log_level
     if level is not None:
         level = check_level(level)
     if namespace is None:
         namespace = _caller_namespace(sys._getframe(1))
     elif not isinstance(namespace, str):
         raise TypeError(f"namespace must be a str or None, got {type(namespace).__name__}")
-    return Logger(namespace, level)
+    if logger is not None and not callable(logger):
+        raise TypeError(
+            "logger must be a framework logger class (called with namespace= and observer=), "
+            f"got {type(logger).__name__}"
+        )
+    if observer is not None and not callable(observer):
+        raise TypeError(
+            f"observer must be a callable taking an event dict, got {type(observer).__name__}"
+        )
+    made = Logger.__new__(Logger)
+    made._setup(level, logger, namespace, observer)
+    return made
 
 
 def _caller_namespace(frame: FrameType) -> str:
@@ -329,36 +444,99 @@ def _caller_namespace(frame: FrameType) -> str:
     return f"{module}.{qualname.replace('.<locals>', '')}"
 
 
-# -- publishing: from a logger call to the sink, never raising ------------------------
+# -- publishing: from a logger call to the framework logger, never raising ------------
+
+
+def _prepare(format: object, args: tuple[object, ...], values: Event) -> object:
+    """The format string to hand on: positional values filled in, stray braces kept.
+
+    ``log.info("Hello {}", name)`` is formatted here (the framework loggers
+    only know keyword values), and a message with braces but no values
+    (``log.info(str(a_dict))``) is kept as it is, not read as fields.
+    The result is a format string whose own braces are escaped.
+    """
+    if not isinstance(format, str):
+        return format
+    if args:
+        try:
+            text = format.format(*args, **values)
+        except Exception as exc:
+            text = (
+                f"{format} {' '.join(safe_repr(arg) for arg in args)} "
+                f"[txaio: could not format the message: {type(exc).__name__}: {safe_str(exc)}]"
+            )
+        return text.replace("{", "{{").replace("}", "}}")
+    if not values and "{" in format and not _names_only_event_keys(format):
+        return format.replace("{", "{{").replace("}", "}}")
+    return format
+
+
+def _names_only_event_keys(format: str) -> bool:
+    """True if every field of ``format`` is one the event itself has (``{log_level}``...).
+
+    Without values given, any other field (``{'a': 1}`` from ``str(a_dict)``)
+    is text that happens to hold braces.
+    """
+    import _string  # type: ignore[import-not-found]  # string.Formatter's C parser
+
+    try:
+        for _text, field, _spec, _conversion in _string.formatter_parser(format):
+            if field is None:
+                continue
+            name = _string.formatter_field_name_split(field)[0]
+            if not (isinstance(name, str) and name.startswith(("log_", "txaio_"))):
+                return False
+    except ValueError:  # unbalanced braces
+        return False
+    return True
 
 
 def _publish(
-    namespace: str,
+    target: _Target,
     level: str,
     format: object,
+    args: tuple[object, ...],
     values: Event,
-    failure: IFailedFuture | None,
     problem: str | None,
 ) -> None:
-    """Complete the event and hand it to the current sink; report (not raise) any error."""
+    """Hand one log call to the framework logger; report (not raise) any error."""
     try:
-        category = values.get("log_category")
-        if category is not None:
-            format = _categories.get(category, format)
-        values["log_format"] = format
-        values["log_level"] = level
-        values["log_namespace"] = namespace
-        values["log_time"] = time.time()
-        if failure is not None:
-            values["log_failure"] = failure
+        if args or not values:
+            format = _prepare(format, args, values)
+        if values:
+            category = values.get("log_category")
+            if category is not None:
+                format = _categories.get(category, format)
+        if level == "trace":
+            values["txaio_trace"] = True
         if problem is not None:
             values["txaio_problem"] = problem
-        _sink.emit(values)
+        _sink.emit(target.logger, level, format, values)
     except Exception as exc:
-        _report(
-            f"a log call at {level} in {namespace} failed inside txaio "
-            f"({type(exc).__name__}: {safe_str(exc)}); its format was {safe_repr(format)}"
-        )
+        _report_failed_call(level, target.namespace, format, exc)
+
+
+def _publish_failure(
+    target: _Target, format: object, args: tuple[object, ...], values: Event, fail: IFailedFuture
+) -> None:
+    """Hand one ``failure()`` call to the framework logger; report (not raise) any error."""
+    try:
+        if args:
+            format = _prepare(format, args, values)
+        if values:
+            category = values.get("log_category")
+            if category is not None:
+                format = _categories.get(category, format)
+        _sink.failure(target.logger, format, fail, values)
+    except Exception as exc:
+        _report_failed_call("critical", target.namespace, format, exc)
+
+
+def _report_failed_call(level: str, namespace: str, format: object, exc: Exception) -> None:
+    _report(
+        f"a log call at {level} in {namespace} failed inside txaio "
+        f"({type(exc).__name__}: {safe_str(exc)}); its format was {safe_repr(format)}"
+    )
 
 
 def _report(problem: str) -> None:
@@ -457,9 +635,7 @@ def failure_traceback_text(failure: object) -> str:
     """The traceback text of an IFailedFuture (txaio's or a Twisted ``Failure``); never raises."""
     try:
         value: BaseException = failure.value  # type: ignore[attr-defined]
-        get_traceback = getattr(failure, "getTracebackObject", None)
-        tb = get_traceback() if get_traceback is not None else getattr(failure, "tb", None)
-        return format_traceback(value, tb if tb is not None else value.__traceback__)
+        return format_traceback(value, traceback_of(failure))  # type: ignore[arg-type]
     except Exception as exc:
         return f"(no traceback: {type(exc).__name__}: {safe_str(exc)})\n"
 
@@ -474,20 +650,33 @@ def exc_info_traceback_text(
         return f"(no traceback: {type(exc).__name__}: {safe_str(exc)})\n"
 
 
-# -- sinks: where a framework's events go ---------------------------------------------
+# -- sinks: how a framework's loggers deliver events ------------------------------------
 
 
 class LogSink:
-    """Where events go for one framework; the base class does nothing."""
+    """What differs between frameworks in logging: the framework logger and the output.
 
-    def emit(self, event: Event) -> None:
-        """Deliver one txaio event (the sink may keep and change the dict)."""
+    The base class is the standard library's (before selection and on
+    asyncio); ``txaio.tx`` registers Twisted's.
+    """
 
-    def start_output(self, output: Output) -> None:
-        """Also write this framework's own log events to ``output``."""
+    #: The class of the framework logger under each txaio logger, called as
+    #: ``logger_class(namespace=..., observer=...)``.
+    logger_class: Callable[..., Any]
+
+    def emit(self, logger: Any, level: str, format: object, values: Event) -> None:
+        """Deliver one log call through the framework logger ``logger``."""
+        logger.emit(level, format, **values)
+
+    def failure(self, logger: Any, format: object, fail: IFailedFuture, values: Event) -> None:
+        """Deliver one ``failure()`` call through the framework logger ``logger``."""
+        logger.failure(format, fail, "critical", **values)
+
+    def start_output(self, output: Output | None) -> None:
+        """Begin logging; with an ``output``, also write every event to it."""
 
     def stop_output(self) -> None:
-        """Stop what :meth:`start_output` started."""
+        """Stop writing to the output :meth:`start_output` was given."""
 
 
 _stdlib_module: Any = None
@@ -505,43 +694,100 @@ def _stdlib() -> Any:
     return _stdlib_module
 
 
-class StdlibSink(LogSink):
-    """txaio events as standard library records (before selection and on asyncio).
+class StdlibLogger:
+    """The framework logger under txaio loggers before selection and on asyncio.
 
-    A record goes to ``logging.getLogger(namespace)`` with the formatted
+    It has the shape of ``twisted.logger.Logger`` (``namespace``,
+    ``observer``, ``emit(level, format, **values)``, ``failure(...)``), so a
+    txaio logger works the same on both frameworks. An event goes to
+    ``observer`` if one was given, else to the standard library's
+    ``logging.getLogger(namespace)``.
+    """
+
+    __slots__ = ("namespace", "observer", "source")
+
+    def __init__(
+        self,
+        namespace: str | None = None,
+        source: object = None,
+        observer: Callable[[Event], object] | None = None,
+    ) -> None:
+        self.namespace = namespace if namespace is not None else "txaio"
+        self.source = source
+        self.observer = observer
+
+    def __repr__(self) -> str:
+        return f"<txaio StdlibLogger {self.namespace!r}>"
+
+    def emit(self, level: str, format: object = None, /, **values: Any) -> None:
+        """Log one event at ``level`` (a txaio level name)."""
+        values["log_logger"] = self
+        values["log_level"] = level
+        values["log_namespace"] = self.namespace
+        values["log_source"] = self.source
+        values["log_format"] = format
+        values["log_time"] = time.time()
+        if self.observer is not None:
+            self.observer(values)
+        else:
+            _stdlib_record(values)
+
+    def failure(
+        self,
+        format: object = None,
+        failure: IFailedFuture | None = None,
+        level: str = "critical",
+        /,
+        **values: Any,
+    ) -> None:
+        """Log ``failure`` (with its traceback) at ``level``."""
+        values["log_failure"] = failure
+        self.emit(level, format, **values)
+
+
+def _stdlib_record(event: Event) -> None:
+    """Turn a txaio event into a standard library record and handle it.
+
+    The record goes to ``logging.getLogger(namespace)`` with the formatted
     message, the failure as ``exc_info``, the caller's file and line, and the
     event as ``record.txaio_event``. The message is formatted only if the
     standard library logger is enabled for the level -- or if
-    :func:`start_logging` is active: then txaio's own levels decide.
+    :func:`start_logging` writes output: then txaio's own levels decide.
     """
+    logger: logging.Logger = _stdlib().getLogger(event["log_namespace"])
+    number = STDLIB_LEVELS.get(event["log_level"], STDLIB_LEVELS["error"])
+    if _output is None and not logger.isEnabledFor(number):
+        return
+    failure = event.get("log_failure")
+    exc_info = None
+    if failure is not None:
+        tb = getattr(failure, "tb", None)
+        exc_info = (type(failure.value), failure.value, tb or failure.value.__traceback__)
+    where = ("(unknown file)", 0, "(unknown function)")
+    frame = sys._getframe(1)
+    while frame is not None:  # the first frame outside txaio's logging is the caller
+        if frame.f_globals.get("__name__") != __name__:
+            where = (frame.f_code.co_filename, frame.f_lineno, frame.f_code.co_name)
+            break
+        frame = frame.f_back  # type: ignore[assignment]
+    record = logger.makeRecord(
+        logger.name,
+        number,
+        where[0],
+        where[1],
+        format_message(event),
+        (),
+        exc_info,
+        where[2],
+        {"txaio_event": event},
+    )
+    logger.handle(record)
 
-    def emit(self, event: Event) -> None:
-        logger: logging.Logger = _stdlib().getLogger(event["log_namespace"])
-        number = STDLIB_LEVELS[event["log_level"]]
-        if _output is None and not logger.isEnabledFor(number):
-            return
-        failure = event.get("log_failure")
-        exc_info = None
-        if failure is not None:
-            tb = getattr(failure, "tb", None)
-            exc_info = (type(failure.value), failure.value, tb or failure.value.__traceback__)
-        try:
-            caller = sys._getframe(3)  # emit <- _publish <- the logger method <- its caller
-            where = (caller.f_code.co_filename, caller.f_lineno, caller.f_code.co_name)
-        except ValueError:
-            where = ("(unknown file)", 0, "(unknown function)")
-        record = logger.makeRecord(
-            logger.name,
-            number,
-            where[0],
-            where[1],
-            format_message(event),
-            (),
-            exc_info,
-            where[2],
-            {"txaio_event": event},
-        )
-        logger.handle(record)
+
+class StdlibSink(LogSink):
+    """The standard library's logging: before selection and on asyncio."""
+
+    logger_class = StdlibLogger
 
 
 #: The sink each framework registered (``txaio.aio`` and ``txaio.tx`` do, on import).
@@ -559,16 +805,22 @@ def register_sink(framework: str, sink: LogSink) -> None:
 def use_framework_sink(framework: str | None) -> None:
     """Switch to the selected framework's sink (None: the standard library's).
 
-    Called on every selection; an active output follows the switch.
+    Called on every selection: loggers made with the default framework
+    logger get the new framework's, and an active output follows the switch.
     """
     global _sink
     sink = STDLIB_SINK if framework is None else _sinks.get(framework, STDLIB_SINK)
     if sink is _sink:
         return
-    if _output is not None:
+    if _started:
         _sink.stop_output()
-        sink.start_output(_output)
     _sink = sink
+    for reference in list(_loggers):
+        logger = reference()
+        if logger is not None and logger._target.factory is None:
+            logger._target.connect()
+    if _started:
+        sink.start_output(_output)
 
 
 # -- output: start_logging ---------------------------------------------------------------
@@ -641,47 +893,67 @@ class Output:
 
 
 _output: Output | None = None
+_started = False
 _root_handler: Any = None
 
 
-def start_logging(out: Any = None, level: str = "info") -> None:
-    """Write log lines to ``out`` (default: ``sys.stdout``) from ``level`` up.
+class _Stdout:
+    """:func:`start_logging`'s default ``out``: ``sys.stdout`` at the time of the call."""
+
+    def __repr__(self) -> str:
+        return "sys.stdout"
+
+
+STDOUT: Any = _Stdout()
+
+
+def start_logging(out: Any = STDOUT, level: str = "info") -> None:
+    """Begin logging from ``level`` up, writing lines to ``out`` (default: ``sys.stdout``).
 
     Each line is ``<ISO 8601 local time with offset> <message>``, followed by
     the traceback for failures. ``out`` is a text or a binary stream. The
     output shows every message of txaio loggers, of standard library loggers
     and (on Twisted) of ``twisted.logger`` and ``twisted.python.log``; the
     global level (:func:`set_global_log_level`) applies to all of them.
-    Calling it again replaces the previous output and level.
+
+    ``out=None`` writes nothing of txaio's own, for applications that show
+    events with their own handlers or observers: it sets the global level
+    and begins logging (on Twisted, Twisted's start-up buffer of events and
+    its printing of critical events to standard error end). Calling it again
+    replaces the previous output and level.
 
     An unknown ``level`` raises :class:`InvalidLogLevel`, a ``RuntimeError``.
     """
-    global _output
+    global _output, _started
     level = check_level(level)
-    if out is None:
+    if out is STDOUT:
         out = sys.stdout
-    elif not callable(getattr(out, "write", None)):
+    elif out is not None and not callable(getattr(out, "write", None)):
         raise TypeError(
-            f"out must be a writable text or binary stream (with write()), got {type(out).__name__}"
+            "out must be a writable text or binary stream (with write()) or None, "
+            f"got {type(out).__name__}"
         )
     stop_logging()
-    output = Output(out)
-    _output = output
+    if out is not None:
+        _output = Output(out)
     set_global_log_level(level)
-    _install_root_handler(output)
-    _sink.start_output(output)
+    if _output is not None:
+        _install_root_handler(_output)
+    _started = True
+    _sink.start_output(_output)
 
 
 def stop_logging() -> None:
     """Undo :func:`start_logging` (its handler and observer go); the levels stay."""
-    global _output, _root_handler
-    if _output is None:
+    global _output, _root_handler, _started
+    if not _started:
         return
     _sink.stop_output()
     if _root_handler is not None:
         _stdlib().getLogger().removeHandler(_root_handler)
         _root_handler = None
     _output = None
+    _started = False
 
 
 def _install_root_handler(output: Output) -> None:

@@ -61,6 +61,18 @@ def forwarder(method: Callable[Concatenate[API, P], R]) -> Callable[P, R]:
     return forward
 
 
+def framework_of(module: object) -> str:
+    """The framework a backend module (``txaio.tx``, ``txaio.aio``) or a name stands for."""
+    name = getattr(module, "__name__", module)
+    for framework, module_name in BACKENDS.items():
+        if name in (framework, module_name):
+            return framework
+    raise ValueError(
+        f"module must be txaio.aio or txaio.tx (or a framework name: {sorted(BACKENDS)}), "
+        f"got {module!r}"
+    )
+
+
 def select(framework: str, *, switch: bool = False) -> API:
     """Select ``framework`` ("asyncio" or "twisted") for the whole process.
 

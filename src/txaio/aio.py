@@ -14,24 +14,36 @@ import threading
 import warnings
 from asyncio import AbstractEventLoop, Future
 from collections.abc import Callable, Coroutine, Iterable
-from types import MethodType, TracebackType
+from types import MethodType
 from typing import Any
 
 from txaio import _api, _logging
 from txaio._api import (
     _INFINITY,
     API,
+    NOT_GIVEN,
+    NotAnError,
     check_callable,
     check_callbacks,
     check_delay,
     config,
     enumerate_futures,
+    resolve_value,
 )
-from txaio._failure import FailedFuture, current_exception, require_failure
+from txaio._failure import FailedFuture, current_exception
+from txaio._logging import Logger
 from txaio._loop_mixin import LoopMixin
-from txaio.interfaces import IFailedFuture
+from txaio.interfaces import IFailedFuture, log_levels
 
-__all__ = ["AsyncioAPI", "FailedFuture", "LoopMixin", "config", *_api.PUBLIC_FUNCTIONS]
+__all__ = [
+    "AsyncioAPI",
+    "FailedFuture",
+    "Logger",
+    "LoopMixin",
+    "config",
+    "log_levels",
+    *_api.PUBLIC_FUNCTIONS,
+]
 
 _get_running_loop = asyncio._get_running_loop
 
@@ -77,8 +89,15 @@ def _as_exception(error: object, argument: str, caller: str) -> BaseException:
         return current_exception(caller)
     if isinstance(error, IFailedFuture):
         return error.value
-    raise TypeError(
+    raise NotAnError(
         f"{argument} must be an exception or an IFailedFuture, got {type(error).__name__}"
+    )
+
+
+def _already_done(caller: str, future: Future[Any]) -> InvalidStateError:
+    return InvalidStateError(
+        f"{caller}: the future is already {_state(future)}; "
+        "a future can be resolved or rejected once"
     )
 
 
@@ -106,7 +125,7 @@ class AsyncioAPI(API):
 
     def create_future(
         self,
-        result: Any = None,
+        result: Any = NOT_GIVEN,
         error: IFailedFuture | BaseException | None = None,
         canceller: Callable[[Any], object] | None = None,
     ) -> Future[Any]:
@@ -117,7 +136,7 @@ class AsyncioAPI(API):
             if loop is None:
                 loop = _thread_loop()
         future = loop.create_future()
-        if result is not None:
+        if result is not NOT_GIVEN:
             if error is not None:
                 raise ValueError("create_future() takes result or error, not both")
             future.set_result(result)
@@ -158,14 +177,14 @@ class AsyncioAPI(API):
         except AttributeError:
             raise _not_a_future("future", future) from None
 
-    def resolve(self, future: Future[Any], value: Any = None) -> None:
+    def resolve(self, future: Future[Any], result: Any = None, *, value: Any = NOT_GIVEN) -> None:
+        if value is not NOT_GIVEN:
+            result = resolve_value(result, value)
         try:
-            future.set_result(value)
+            future.set_result(result)
         except asyncio.InvalidStateError:
-            raise InvalidStateError(
-                f"resolve(): the future is already {_state(future)}; "
-                "a future can be resolved, rejected or cancelled once"
-            ) from None
+            if not future.cancelled():  # after cancel() a late result is dropped
+                raise _already_done("resolve()", future) from None
         except AttributeError:
             raise _not_a_future("future", future) from None
 
@@ -179,10 +198,8 @@ class AsyncioAPI(API):
         try:
             future.set_exception(exception)
         except asyncio.InvalidStateError:
-            raise InvalidStateError(
-                f"reject(): the future is already {_state(future)}; "
-                "a future can be resolved, rejected or cancelled once"
-            ) from None
+            if not future.cancelled():  # after cancel() a late error is dropped
+                raise _already_done("reject()", future) from None
         except AttributeError:
             raise _not_a_future("future", future) from None
 
@@ -247,11 +264,6 @@ class AsyncioAPI(API):
                 f"exception must be an exception instance, got {type(exception).__name__}"
             )
         return FailedFuture(exception)
-
-    def failure_traceback(self, fail: IFailedFuture) -> TracebackType | None:
-        fail = require_failure(fail, "fail")
-        tb: TracebackType | None = getattr(fail, "tb", None)
-        return tb if tb is not None else fail.value.__traceback__
 
     # -- time ------------------------------------------------------------
 

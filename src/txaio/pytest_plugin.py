@@ -135,12 +135,14 @@ def txaio_framework(request: pytest.FixtureRequest) -> Iterator[Framework]:
         else:
             from twisted.logger import globalLogPublisher
 
+            from txaio.tx import is_txaio_event
+
             framework.clock = backend.make_clock()
 
             def observer(event: dict[str, Any]) -> None:
                 failure = event.get("log_failure")
                 # A txaio logger's failure() is a deliberate log line (as on asyncio), not an error.
-                if failure is not None and "txaio_level" not in event:
+                if failure is not None and not is_txaio_event(event):
                     framework._record(failure.value)
 
             # A plain function is a log observer; zope interfaces are invisible to mypy.

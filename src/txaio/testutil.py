@@ -57,6 +57,9 @@ def use_framework(framework: str | None) -> Iterator[API | None]:
     API (None for None) and restores the previous selection afterwards.
     """
     previous = _selection.selected()
+    previous_loop = config.loop
+    if previous is not None and framework not in (None, previous.framework):
+        config.loop = None  # the other framework's loop is never right
     api: API | None = None
     if framework is None:
         _selection.unselect()
@@ -69,6 +72,7 @@ def use_framework(framework: str | None) -> Iterator[API | None]:
             _selection.unselect()
         else:
             _selection.select(previous.framework, switch=True)
+        config.loop = previous_loop
 
 
 def __getattr__(name: str) -> Any:

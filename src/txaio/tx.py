@@ -9,21 +9,22 @@ the two read side by side.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Coroutine, Iterable
-from types import TracebackType
 from typing import Any, cast
+from weakref import WeakSet
 
 try:
-    from twisted.internet.defer import AlreadyCalledError, Deferred, succeed
+    from twisted.internet.defer import AlreadyCalledError, CancelledError, Deferred, succeed
     from twisted.internet.task import deferLater
     from twisted.logger import (
         ILogObserver,
-        Logger,
         LogLevel,
         formatEvent,
         globalLogBeginner,
         globalLogPublisher,
     )
+    from twisted.logger import Logger as _TwistedLogger
     from twisted.python.failure import Failure
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
@@ -34,21 +35,33 @@ from txaio import _api, _logging
 from txaio._api import (
     _INFINITY,
     API,
+    NOT_GIVEN,
+    NotAnError,
     check_callable,
     check_callbacks,
     check_delay,
     config,
     enumerate_futures,
+    resolve_value,
 )
-from txaio._failure import current_exception, require_failure
+from txaio._failure import current_exception
+from txaio._logging import Logger
 from txaio._loop_mixin import LoopMixin
-from txaio.interfaces import IFailedFuture
+from txaio.interfaces import IFailedFuture, log_levels
 
-__all__ = ["LoopMixin", "TwistedAPI", "config", *_api.PUBLIC_FUNCTIONS]
+__all__ = [
+    "LogLevel",
+    "Logger",
+    "LoopMixin",
+    "TwistedAPI",
+    "config",
+    "log_levels",
+    *_api.PUBLIC_FUNCTIONS,
+]
 
 IFailedFuture.register(Failure)
 
-_log = Logger(namespace="txaio")
+_log = _TwistedLogger(namespace="txaio")
 
 
 class InvalidStateError(_api.InvalidStateError, AlreadyCalledError):
@@ -67,7 +80,7 @@ def _as_failure(error: object, argument: str, caller: str) -> Failure:
     if isinstance(error, IFailedFuture):
         value = error.value
         return Failure(value, type(value), getattr(error, "tb", None))
-    raise TypeError(
+    raise NotAnError(
         f"{argument} must be an exception or an IFailedFuture, got {type(error).__name__}"
     )
 
@@ -78,9 +91,20 @@ def _not_a_future(argument: str, obj: object) -> TypeError:
 
 def _already_fired(caller: str) -> InvalidStateError:
     return InvalidStateError(
-        f"{caller}: the Deferred has already fired (or was cancelled); "
-        "a future can be resolved, rejected or cancelled once"
+        f"{caller}: the Deferred has already fired; a future can be resolved or rejected once"
     )
+
+
+#: Deferreds cancelled through txaio.cancel: a result arriving later is dropped.
+_cancelled: WeakSet[Deferred[Any]] = WeakSet()
+
+
+def _was_cancelled(future: Deferred[Any]) -> bool:
+    """True if ``future`` was cancelled (through txaio, or its result is the CancelledError)."""
+    if future in _cancelled:
+        return True
+    result = getattr(future, "result", None)
+    return isinstance(result, Failure) and result.check(CancelledError) is not None
 
 
 _global_reactor: Any = None
@@ -93,6 +117,8 @@ def _default_reactor() -> Any:
         from twisted.internet import reactor
 
         _global_reactor = reactor
+    if config.loop is None:
+        config.loop = _global_reactor  # txaio.config.loop tells which reactor txaio uses
     return _global_reactor
 
 
@@ -112,7 +138,7 @@ class TwistedAPI(API):
 
     def create_future(
         self,
-        result: Any = None,
+        result: Any = NOT_GIVEN,
         error: IFailedFuture | BaseException | None = None,
         canceller: Callable[[Any], object] | None = None,
     ) -> Deferred[Any]:
@@ -122,7 +148,7 @@ class TwistedAPI(API):
             )
         # Twisted types the canceller as returning None; it ignores whatever it returns.
         future: Deferred[Any] = Deferred(canceller)  # type: ignore[arg-type]
-        if result is not None:
+        if result is not NOT_GIVEN:
             if error is not None:
                 raise ValueError("create_future() takes result or error, not both")
             future.callback(result)
@@ -149,14 +175,18 @@ class TwistedAPI(API):
         except AttributeError:
             raise _not_a_future("future", future) from None
 
-    def resolve(self, future: Deferred[Any], value: Any = None) -> None:
+    def resolve(self, future: Deferred[Any], result: Any = None, *, value: Any = NOT_GIVEN) -> None:
+        if value is not NOT_GIVEN:
+            result = resolve_value(result, value)
         try:
-            called = future.called
+            callback = future.callback
         except AttributeError:
             raise _not_a_future("future", future) from None
-        if called:
-            raise _already_fired("resolve()")
-        future.callback(value)
+        try:
+            callback(result)
+        except AlreadyCalledError:
+            if not _was_cancelled(future):  # after cancel() a late result is dropped
+                raise _already_fired("resolve()") from None
 
     def reject(
         self, future: Deferred[Any], error: IFailedFuture | BaseException | None = None
@@ -166,18 +196,23 @@ class TwistedAPI(API):
         else:
             failure = _as_failure(error, "error", "reject()")
         try:
-            called = future.called
+            errback = future.errback
         except AttributeError:
             raise _not_a_future("future", future) from None
-        if called:
-            raise _already_fired("reject()")
-        future.errback(failure)
+        try:
+            errback(failure)
+        except AlreadyCalledError:
+            if not _was_cancelled(future):  # after cancel() a late error is dropped
+                raise _already_fired("reject()") from None
 
     def cancel(self, future: Deferred[Any], msg: str | None = None) -> None:
         try:
-            future.cancel()
+            called = future.called
         except AttributeError:
             raise _not_a_future("future", future) from None
+        if not called:
+            _cancelled.add(future)
+        future.cancel()
 
     def add_callbacks(
         self,
@@ -239,14 +274,6 @@ class TwistedAPI(API):
             )
         return failure  # type: ignore[return-value]  # registered as IFailedFuture
 
-    def failure_traceback(self, fail: IFailedFuture) -> TracebackType | None:
-        fail = require_failure(fail, "fail")
-        if isinstance(fail, Failure):
-            tb: TracebackType | None = fail.getTracebackObject()
-            return tb
-        tb = getattr(fail, "tb", None)
-        return tb if tb is not None else fail.value.__traceback__
-
     # -- time ------------------------------------------------------------
 
     def call_later(self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any) -> Any:
@@ -261,7 +288,7 @@ class TwistedAPI(API):
             check_callable(fn, "fn")
         reactor = self.config.loop  # _reactor(), inlined
         if reactor is None:
-            reactor = _global_reactor if _global_reactor is not None else _default_reactor()
+            reactor = _default_reactor()
         # Forwarding *args and **kwargs costs ~20% of a callLater: spared for the
         # common calls, with no keyword and none or one positional argument.
         if kwargs or len(args) > 1:
@@ -341,7 +368,7 @@ class _Gathering:
             return failure  # failed early: left unhandled, so Twisted reports it
         if not self.consume:
             self.outer.errback(failure)
-            return None
+            return failure  # the input keeps its error, as on asyncio
         self._record(index, failure)
         return None
 
@@ -381,8 +408,9 @@ with_config = _default.with_config
 
 # -- logging: txaio loggers write to twisted.logger ---------------------------
 # Levels, formatting, categories and start_logging are shared (txaio._logging);
-# this sink publishes txaio events as twisted.logger events, and shows Twisted's
-# own events (twisted.logger and legacy twisted.python.log) in the output.
+# under each txaio logger is a twisted.logger.Logger, so txaio events are plain
+# Twisted events (trace is Twisted's debug, with txaio_trace=True), and the
+# output shows Twisted's own events (twisted.logger and legacy twisted.python.log).
 
 _TWISTED_LEVELS = {
     "critical": LogLevel.critical,
@@ -390,57 +418,67 @@ _TWISTED_LEVELS = {
     "warn": LogLevel.warn,
     "info": LogLevel.info,
     "debug": LogLevel.debug,
-    "trace": LogLevel.debug,  # Twisted has no trace level; txaio_level says "trace"
+    "trace": LogLevel.debug,  # Twisted has no trace level: the event has txaio_trace=True
 }
 _TXAIO_LEVELS = {twisted: name for name, twisted in reversed(_TWISTED_LEVELS.items())}
 
 
-class TwistedLogSink(_logging.LogSink):
-    """txaio events as twisted.logger events, on the global log publisher.
+class TwistedLogger(_TwistedLogger):
+    """The ``twisted.logger.Logger`` under a txaio logger on Twisted.
 
-    The event keeps the caller's values and txaio's keys; ``log_level``
-    becomes a Twisted ``LogLevel`` (txaio's name stays in ``txaio_level``)
-    and a failure becomes a Twisted ``Failure``.
+    A plain Twisted logger; its class only tells txaio's output which events
+    came from txaio loggers (already filtered by their logger's level).
     """
+
+
+def is_txaio_event(event: dict[str, Any]) -> bool:
+    """True for the Twisted events of txaio loggers (already filtered by their level)."""
+    return isinstance(event.get("log_logger"), TwistedLogger)
+
+
+def _twisted_failure(fail: IFailedFuture) -> Failure:
+    if isinstance(fail, Failure):
+        return fail
+    value = fail.value
+    return Failure(value, type(value), getattr(fail, "tb", None) or value.__traceback__)
+
+
+def _event_level(event: dict[str, Any]) -> str:
+    """The txaio level name of a Twisted event ("trace" for txaio's trace events)."""
+    if event.get("txaio_trace"):
+        return "trace"
+    return _TXAIO_LEVELS.get(event.get("log_level"), "info")
+
+
+class TwistedLogSink(_logging.LogSink):
+    """txaio events as twisted.logger events, through each logger's Twisted logger."""
+
+    logger_class = TwistedLogger
 
     def __init__(self) -> None:
         self._observer: ILogObserver | None = None
 
-    def emit(self, event: dict[str, Any]) -> None:
-        level = event["log_level"]
-        event["txaio_level"] = level
-        event["log_level"] = _TWISTED_LEVELS[level]
-        event.setdefault("log_source", None)
-        failure = event.get("log_failure")
-        if failure is not None and not isinstance(failure, Failure):
-            value = failure.value
-            event["log_failure"] = Failure(
-                value, type(value), getattr(failure, "tb", None) or value.__traceback__
-            )
-        globalLogPublisher(event)
+    def emit(self, logger: Any, level: str, format: object, values: dict[str, Any]) -> None:
+        twisted_level = _TWISTED_LEVELS[level]
+        if "level" in values or "format" in values:  # they would collide with emit()'s own
+            _publish_by_hand(logger, twisted_level, format, values)
+        else:
+            logger.emit(twisted_level, format, **values)
 
-    def start_output(self, output: _logging.Output) -> None:
-        def observe(event: dict[str, Any]) -> None:
-            try:
-                level = event.get("txaio_level")
-                failure = event.get("log_failure")
-                if level is not None:
-                    message = _logging.format_message({**event, "log_level": level})
-                elif not _logging.level_shown(_TXAIO_LEVELS.get(event.get("log_level"), "info")):
-                    return  # Twisted's own events are filtered by the global level
-                elif failure is None and event.get("isError") and "failure" in event:
-                    # legacy log.err(): its traceback is shown like any other
-                    failure = event["failure"]
-                    message = _logging.safe_str(event.get("why") or "Unhandled Error")
-                else:
-                    message = formatEvent(event)
-                traceback = None if failure is None else _logging.failure_traceback_text(failure)
-                output.emit(event.get("log_time"), message, traceback)
-            except Exception as exc:
-                _logging.report_error(exc, "showing a Twisted log event")
+    def failure(
+        self, logger: Any, format: object, fail: IFailedFuture, values: dict[str, Any]
+    ) -> None:
+        failure = _twisted_failure(fail)
+        if "level" in values or "format" in values:
+            values["log_failure"] = failure
+            _publish_by_hand(logger, LogLevel.critical, format, values)
+        else:
+            logger.failure(format, failure, LogLevel.critical, **values)
 
-        self._observer = observer = cast("ILogObserver", observe)
-        globalLogPublisher.addObserver(observer)
+    def start_output(self, output: _logging.Output | None) -> None:
+        if output is not None:
+            self._observer = observer = cast("ILogObserver", _output_observer(output))
+            globalLogPublisher.addObserver(observer)
         # Begin Twisted's logging (end its buffering and its printing of critical
         # events to stderr) unless the application, twistd or trial already did:
         # beginLoggingTo is meant to be called once per process.
@@ -451,6 +489,46 @@ class TwistedLogSink(_logging.LogSink):
         if self._observer is not None:
             globalLogPublisher.removeObserver(self._observer)
             self._observer = None
+
+
+def _publish_by_hand(logger: Any, level: LogLevel, format: object, values: dict[str, Any]) -> None:
+    """Build the event ``Logger.emit`` would, for values named ``level`` or ``format``."""
+    values.update(
+        log_logger=logger,
+        log_level=level,
+        log_namespace=getattr(logger, "namespace", None),
+        log_source=getattr(logger, "source", None),
+        log_format=format,
+        log_time=time.time(),
+    )
+    observer = getattr(logger, "observer", None)
+    (observer if observer is not None else globalLogPublisher)(values)
+
+
+def _output_observer(output: _logging.Output) -> Callable[[dict[str, Any]], None]:
+    """A Twisted log observer that writes events as txaio output lines."""
+
+    def observe(event: dict[str, Any]) -> None:
+        try:
+            failure = event.get("log_failure")
+            if is_txaio_event(event):
+                # a txaio logger's event: its logger's level already chose it, and
+                # "{log_level}" in its format says txaio's name for the level
+                message = _logging.format_message({**event, "log_level": _event_level(event)})
+            elif not _logging.level_shown(_event_level(event)):
+                return  # Twisted's own events are filtered by the global level
+            elif failure is None and event.get("isError") and "failure" in event:
+                # legacy log.err(): its traceback is shown like any other
+                failure = event["failure"]
+                message = _logging.safe_str(event.get("why") or "Unhandled Error")
+            else:
+                message = formatEvent(event)
+            traceback = None if failure is None else _logging.failure_traceback_text(failure)
+            output.emit(event.get("log_time"), message, traceback)
+        except Exception as exc:
+            _logging.report_error(exc, "showing a Twisted log event")
+
+    return observe
 
 
 _logging.register_sink("twisted", TwistedLogSink())

@@ -66,11 +66,3 @@ def test_failure_format_traceback_after_passing_through_a_future(txaio_framework
     text = txaio.failure_format_traceback(seen[0])
     assert "_failure_from_raise" in text
     assert text.endswith("ValueError: the message\n")
-
-
-@pytest.mark.parametrize(
-    "function", ["failure_message", "failure_traceback", "failure_format_traceback"]
-)
-def test_failure_functions_reject_non_failures(txaio_framework, function):
-    with pytest.raises(TypeError, match="fail must be an IFailedFuture"):
-        getattr(txaio, function)(ValueError("raw exception"))

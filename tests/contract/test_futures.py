@@ -146,15 +146,6 @@ def test_reject_after_resolve_raises_invalid_state_error(txaio_framework):
         txaio.reject(future, RuntimeError("late"))
 
 
-def test_resolve_after_cancel_raises_invalid_state_error(txaio_framework):
-    future = txaio.create_future()
-    txaio.add_callbacks(future, None, lambda fail: None)
-    txaio.cancel(future)
-    txaio_framework.flush()
-    with pytest.raises(txaio.InvalidStateError):
-        txaio.resolve(future, 1)
-
-
 def test_invalid_state_error_is_also_the_native_error(txaio_framework):
     future = txaio.create_future_success(1)
     if txaio_framework.name == "asyncio":

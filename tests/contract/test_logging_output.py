@@ -21,14 +21,21 @@ def captured():
 # -- 4. start_logging -----------------------------------------------------------------
 
 
+def _freeze_time(monkeypatch, framework, moment):
+    """Make every clock a log event reads say ``moment``."""
+    monkeypatch.setattr(time, "time", lambda: moment)
+    monkeypatch.setattr(time, "time_ns", lambda: int(moment * 1e9))  # stdlib logging on 3.13+
+    if framework == "twisted":  # twisted.logger.Logger imported time() for itself
+        import twisted.logger._logger
+
+        monkeypatch.setattr(twisted.logger._logger, "time", lambda: moment)
+
+
 def test_each_line_is_iso_local_time_with_offset_then_the_message(
     txaio_framework, captured, monkeypatch
 ):
     moment = 1453338123.25  # 2016-01-21T01:02:03Z
-    monkeypatch.setattr(txaio._logging.time, "time", lambda: moment)
-    monkeypatch.setattr(
-        txaio._logging.time, "time_ns", lambda: int(moment * 1e9)
-    )  # stdlib logging on 3.13+
+    _freeze_time(monkeypatch, txaio_framework.name, moment)
     txaio.start_logging(out=captured)
     txaio.make_logger().info("Hopping {times} times.", times=42)
     expected_time = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(moment))
@@ -38,10 +45,7 @@ def test_each_line_is_iso_local_time_with_offset_then_the_message(
 @pytest.mark.skipif(not hasattr(time, "tzset"), reason="needs time.tzset (Unix)")
 def test_the_time_is_local_with_its_offset(txaio_framework, captured, monkeypatch):
     moment = 1453338124.5  # 2016-01-21T01:02:04Z, when St. John's is at -03:30
-    monkeypatch.setattr(txaio._logging.time, "time", lambda: moment)
-    monkeypatch.setattr(
-        txaio._logging.time, "time_ns", lambda: int(moment * 1e9)
-    )  # stdlib logging on 3.13+
+    _freeze_time(monkeypatch, txaio_framework.name, moment)
     monkeypatch.setenv("TZ", "America/St_Johns")
     time.tzset()
     try:
@@ -106,7 +110,8 @@ def test_start_logging_rejects_an_unknown_level_listing_the_valid_ones(txaio_fra
     with pytest.raises(RuntimeError) as raised:
         txaio.start_logging(out=Captured(), level="loud")
     assert str(raised.value) == (
-        "level must be one of none, critical, error, warn, info, debug, trace; got 'loud'"
+        "Invalid log level 'loud': level must be one of none, critical, error, warn, info, "
+        "debug, trace"
     )
 
 
@@ -205,14 +210,14 @@ def _error_of(function, *args):
 @pytest.mark.parametrize(
     ("format", "values", "error"),
     [
-        ("Hello {who}", {}, "KeyError: 'who'"),
+        ("Hello {who}", {"whom": 1}, "KeyError: 'who'"),
         ("{n:zz}", {"n": 1}, _error_of(format, 1, "zz")),  # the wording differs by version
         ("{x}", {"x": BrokenFormat()}, "RuntimeError: no format"),
         ("{x}", {"x": BrokenStr()}, "RuntimeError: no str"),
         ("{x.missing}", {"x": 1}, "AttributeError: 'int' object has no attribute 'missing'"),
         ("{xs[5]}", {"xs": []}, "IndexError: list index out of range"),
-        ("an f-string gave a stray { brace", {}, "ValueError"),
-        ("positional {}", {}, "ValueError: Format string contains positional fields"),
+        ("an f-string gave a stray { brace", {"x": 1}, "ValueError"),
+        ("positional {}", {"x": 1}, "ValueError: Format string contains positional fields"),
     ],
     ids=[
         "missing-key",
@@ -232,6 +237,35 @@ def test_unformattable_message_keeps_the_format_and_names_the_error(
     txaio.make_logger().info(format, **values)
     [line] = captured.messages()
     assert line.startswith(f"{format} [txaio: could not format the message: {error}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{'a': 1}", "Hello {who}", "a stray { brace", "positional {}", "set() == {}"],
+)
+def test_braces_in_a_message_without_values_are_text(txaio_framework, captured, text):
+    txaio.start_logging(out=captured)
+    txaio.make_logger().info(text)
+    assert captured.messages() == [text]
+
+
+def test_a_message_without_values_may_still_name_the_event_keys(txaio_framework, captured):
+    txaio.start_logging(out=captured)
+    txaio.make_logger().warn("level {log_level}, {{escaped}}")
+    assert captured.messages() == ["level warn, {escaped}"]
+
+
+def test_positional_values_fill_positional_fields(txaio_framework, captured):
+    txaio.start_logging(out=captured)
+    txaio.make_logger().info("Hello {} and {name}, {}", "x", 2, name="y")
+    assert captured.messages() == ["Hello x and y, 2"]
+
+
+def test_positional_values_that_do_not_fit_are_shown_with_the_error(txaio_framework, captured):
+    txaio.start_logging(out=captured)
+    txaio.make_logger().info("Hello {} {}", "x")
+    [line] = captured.messages()
+    assert line.startswith("Hello {} {} 'x' [txaio: could not format the message: IndexError")
 
 
 def test_a_format_that_is_not_a_string_is_logged_as_its_text(txaio_framework, captured):
@@ -299,7 +333,9 @@ def test_an_output_stream_that_works_again_gets_the_later_lines(txaio_framework,
 
 def test_an_error_inside_a_sink_is_reported_not_raised(txaio_framework, capsys, monkeypatch):
     class Broken(txaio._logging.LogSink):
-        def emit(self, event):
+        logger_class = txaio._logging.StdlibLogger
+
+        def emit(self, logger, level, format, values):
             raise RuntimeError("sink is down")
 
     monkeypatch.setattr(txaio._logging, "_sink", Broken())

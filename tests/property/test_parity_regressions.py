@@ -69,11 +69,10 @@ def test_cancelling_a_future_nobody_listens_to_reports_nothing(backend):
     assert run_program(program, backend)["unhandled"] == []
 
 
-@pytest.mark.parametrize(
-    "backend",
-    _on_twisted_xfail("Twisted's gather takes a failed input's error, as DeferredList does"),
-)
+@pytest.mark.parametrize("backend", PARITY_BACKENDS[1:])
 def test_a_failed_future_passed_to_gather_still_fails_later_callbacks(backend):
+    # Found: Twisted's gather took a failed input's error, as DeferredList does;
+    # the input now keeps it (issue 11, point 9).
     with running_on(backend) as (clock, _reported):
         future = txaio.create_future()
         txaio.reject(future, KeyError("error 0"))
