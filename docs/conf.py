@@ -1,6 +1,6 @@
 """Sphinx configuration for the txaio documentation.
 
-``make docs`` builds it with warnings as errors. Two small hooks live here:
+``make docs`` builds it with warnings as errors. Three small hooks live here:
 
 - the API reference documents ``txaio.<function>``; before a framework is
   selected those names are forwarders taking ``(*args, **kwargs)``, so
@@ -8,7 +8,13 @@
   (:class:`txaio.API`) instead;
 - ``changelog.rst`` shows ``CHANGELOG.md``: :func:`_changelog_as_rst` turns
   the small Markdown subset the changelog uses (headings, bullet lists,
-  inline code, links) into reStructuredText, so no Markdown parser is needed.
+  inline code, links) into reStructuredText, so no Markdown parser is needed;
+- a ``literalinclude`` that starts after a section marker of an example
+  would open with the two blank lines PEP 8 puts before a ``def``:
+  :func:`_trim_included_blank_lines` drops blank lines at both ends.
+
+The theme is Furo; ``_static/txaio.css`` holds the few additions that
+``make docs-check`` (``tools/docs_check.py``) showed were needed.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.inspect import signature as sphinx_signature
 from sphinx.util.inspect import stringify_signature
@@ -34,8 +41,10 @@ version = release
 
 extensions = ["sphinx.ext.autodoc"]
 exclude_patterns = ["_build"]
-html_theme = "alabaster"
-html_theme_options = {"description": "Write async library code once; run it on Twisted or asyncio"}
+html_theme = "furo"
+html_title = f"txaio {release}"
+html_static_path = ["_static"]
+html_css_files = ["txaio.css"]
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
@@ -90,7 +99,30 @@ def _changelog_as_rst(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] += "\n" + changelog_as_rst(changelog.read_text(encoding="utf-8"))
 
 
+_LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
+
+
+def _trim_included_blank_lines(app: Sphinx, doctree: nodes.document) -> None:
+    """Drop the blank lines at the start and end of code included from a file."""
+    for block in doctree.findall(nodes.literal_block):
+        if "source" not in block or block.rawsource != block.astext():
+            continue  # typed into the page (already trimmed), or parsed markup
+        leading = _LEADING_BLANK_LINES.match(block.rawsource)
+        dropped = leading.group().count("\n") if leading else 0
+        trimmed = block.rawsource[leading.end() if leading else 0 :].rstrip()
+        if trimmed == block.rawsource:
+            continue
+        block.rawsource = trimmed
+        block[:] = [nodes.Text(trimmed)]
+        options = block.get("highlight_args", {})
+        if dropped and "linenostart" in options:
+            options["linenostart"] += dropped
+        if dropped and "hl_lines" in options:
+            options["hl_lines"] = [line - dropped for line in options["hl_lines"] if line > dropped]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("autodoc-process-signature", _facade_signature)
+    app.connect("doctree-read", _trim_included_blank_lines)
     app.connect("source-read", _changelog_as_rst)
     return {"parallel_read_safe": True}
