@@ -1,11 +1,13 @@
 """Sphinx configuration for the txaio documentation.
 
-``make docs`` builds it with warnings as errors. Three small hooks live here:
+``make docs`` builds it with warnings as errors. Four small hooks live here:
 
 - the API reference documents ``txaio.<function>``; before a framework is
   selected those names are forwarders taking ``(*args, **kwargs)``, so
   :func:`_facade_signature` shows the signature of the backend contract
-  (:class:`txaio.API`) instead;
+  (:class:`txaio.API`) instead, with ``API`` for the contract's ``Self``;
+- ``txaio.config`` is a :class:`txaio.Config` instance imported from
+  ``txaio._api``: :func:`_data_docstring` shows its own ``#:`` comment there;
 - ``changelog.rst`` shows ``CHANGELOG.md``: :func:`_changelog_as_rst` turns
   the small Markdown subset the changelog uses (headings, bullet lists,
   inline code, links) into reStructuredText, so no Markdown parser is needed;
@@ -25,6 +27,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.inspect import signature as sphinx_signature
 from sphinx.util.inspect import stringify_signature
 
@@ -48,6 +51,9 @@ html_css_files = ["txaio.css"]
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
+# Show the public interface where an annotation names txaio's implementation class.
+autodoc_type_aliases = {"Logger": "txaio.interfaces.ILogger"}
+python_use_unqualified_type_names = True  # "ILogger", linked, not "txaio.interfaces.ILogger"
 default_role = "py:obj"
 
 
@@ -67,7 +73,23 @@ def _facade_signature(
     contract = sphinx_signature(getattr(txaio.API, short), bound_method=True)
     parameters = stringify_signature(contract, show_return_annotation=False)
     returns = stringify_signature(contract).partition(" -> ")[2]
-    return parameters, returns or None
+    # The contract's ``-> Self`` (with_config) is, on the facade, the selected backend's API.
+    return parameters, ("API" if returns == "Self" else returns) or None
+
+
+#: Module attributes that ``txaio`` imports: autodoc would show their class's
+#: docstring, so they get the ``#:`` comment where they are defined instead.
+_DATA_DOCUMENTED_IN = {"txaio.config": ("txaio._api", "config")}
+
+
+def _data_docstring(
+    app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: list[str]
+) -> None:
+    """Document ``txaio.config`` with its own ``#:`` comment, not ``Config``'s docstring."""
+    if what != "data" or name not in _DATA_DOCUMENTED_IN:
+        return
+    module, attribute = _DATA_DOCUMENTED_IN[name]
+    lines[:] = ModuleAnalyzer.for_module(module).find_attr_docs()[("", attribute)]
 
 
 _HEADING = re.compile(r"^(#{1,3}) +(.*)$")
@@ -123,6 +145,7 @@ def _trim_included_blank_lines(app: Sphinx, doctree: nodes.document) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("autodoc-process-signature", _facade_signature)
+    app.connect("autodoc-process-docstring", _data_docstring)
     app.connect("doctree-read", _trim_included_blank_lines)
     app.connect("source-read", _changelog_as_rst)
     return {"parallel_read_safe": True}

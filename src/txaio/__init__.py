@@ -19,6 +19,7 @@ from __future__ import annotations
 from txaio import _selection
 from txaio._api import API, Config, InvalidStateError, config
 from txaio._logging import (
+    InvalidLogLevel,
     add_log_categories,
     get_global_log_level,
     make_logger,
@@ -93,6 +94,7 @@ __all__ = [
     "IBatchedTimer",
     "IFailedFuture",
     "ILogger",
+    "InvalidLogLevel",
     "InvalidStateError",
     "LoopMixin",
     "add_callbacks",
