@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import itertools
 import re
 import subprocess
 import sys
@@ -194,3 +195,29 @@ def test_code_included_from_a_file_starts_and_ends_without_blank_lines() -> None
     document += nodes.literal_block(shown, shown, source="examples/basic.py")
     sphinx_conf()._trim_included_blank_lines(None, document)
     assert document.astext() == "def callback(value):\n    return value"
+
+
+def section_ids(page: Path) -> set[str]:
+    """The ids docutils gives the section headings of ``page`` (its URL anchors)."""
+    from docutils.nodes import make_id
+
+    lines = page.read_text(encoding="utf-8").splitlines()
+    return {
+        make_id(title)
+        for title, underline in itertools.pairwise(lines)
+        if title.strip() and re.fullmatch(r"([=\-~^\"'`#*+])\1{2,}", underline)
+    }
+
+
+README_DOCS_LINKS = re.findall(
+    r"\]\((docs/[\w/-]+\.rst)#([\w-]+)\)", (ROOT / "README.md").read_text(encoding="utf-8")
+)
+
+
+def test_the_readme_links_to_the_documented_native_differences() -> None:
+    assert ("docs/contract.rst", "decisions-where-the-frameworks-differ") in README_DOCS_LINKS
+
+
+@pytest.mark.parametrize(("page", "anchor"), README_DOCS_LINKS)
+def test_readme_links_into_the_docs_name_existing_sections(page: str, anchor: str) -> None:
+    assert anchor in section_ids(ROOT / page)
