@@ -1,6 +1,6 @@
 """Sphinx configuration for the txaio documentation.
 
-``make docs`` builds it with warnings as errors. Four small hooks live here:
+``make docs`` builds it with warnings as errors. Five small hooks live here:
 
 - the API reference documents ``txaio.<function>``; before a framework is
   selected those names are forwarders taking ``(*args, **kwargs)``, so
@@ -13,7 +13,9 @@
   inline code, links) into reStructuredText, so no Markdown parser is needed;
 - a ``literalinclude`` that starts after a section marker of an example
   would open with the two blank lines PEP 8 puts before a ``def``:
-  :func:`_trim_included_blank_lines` drops blank lines at both ends.
+  :func:`_trim_included_blank_lines` drops blank lines at both ends;
+- long inline code in a table cell may break after punctuation
+  (:class:`_TableCellBreaks`), so that every column of a table stays in view.
 
 The theme is Furo; ``_static/txaio.css`` holds the few additions that
 ``make docs-check`` (``tools/docs_check.py``) showed were needed.
@@ -30,6 +32,7 @@ from sphinx.application import Sphinx
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util.inspect import signature as sphinx_signature
 from sphinx.util.inspect import stringify_signature
+from sphinx.writers.html5 import HTML5Translator
 
 import txaio
 from txaio import _selection
@@ -121,6 +124,39 @@ def _changelog_as_rst(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] += "\n" + changelog_as_rst(changelog.read_text(encoding="utf-8"))
 
 
+class _TableCellBreaks(HTML5Translator):
+    """HTML writer that lets inline code in a table cell break after punctuation.
+
+    Sphinx keeps each word of inline code on one line, so a long one such as
+    ``DeferredList(fireOnOneErrback=True)`` made its column as wide as itself
+    and pushed a table's last column out of view. In table cells the word is
+    written in pieces with ``<wbr>`` (a break opportunity that copies as
+    nothing) after ``( [ , = . /``; names themselves never break.
+    """
+
+    _BREAK_AFTER = re.compile(r"(?<=[(\[,=./])(?=[^)\],.=/])")
+    _table_cells = 0
+
+    def visit_entry(self, node: nodes.Element) -> None:
+        self._table_cells += 1
+        super().visit_entry(node)
+
+    def depart_entry(self, node: nodes.Element) -> None:
+        self._table_cells -= 1
+        super().depart_entry(node)
+
+    def visit_Text(self, node: nodes.Text) -> None:
+        if not (self.protect_literal_text and self._table_cells):
+            super().visit_Text(node)
+            return
+        for token in self.words_and_spaces.findall(self.encode(node.astext())):
+            if token.strip():
+                pieces = self._BREAK_AFTER.split(token)
+                self.body.append("<wbr>".join(f'<span class="pre">{p}</span>' for p in pieces))
+            else:
+                self.body.append("&#160;" * (len(token) - 1) + " ")
+
+
 _LEADING_BLANK_LINES = re.compile(r"\A(?:[ \t]*\n)+")
 
 
@@ -148,4 +184,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("autodoc-process-docstring", _data_docstring)
     app.connect("doctree-read", _trim_included_blank_lines)
     app.connect("source-read", _changelog_as_rst)
+    app.set_translator("html", _TableCellBreaks)
     return {"parallel_read_safe": True}
