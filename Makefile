@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint docs bench test-autobahn test-matrix soak venv clean
+.PHONY: demo test lint docs docs-check bench test-autobahn test-matrix soak venv clean
 
 venv: $(STAMP)
 
@@ -38,6 +38,12 @@ lint: $(STAMP)
 ## docs: build the Sphinx documentation, warnings as errors
 docs: $(STAMP)
 	$(BIN)/sphinx-build -q -W --keep-going -b html docs docs/_build/html
+
+## docs-check: open each built page in headless Chromium at 1280px and fail when a code
+## block or table is cut off or runs off the page (not part of `make test`: it needs
+## Chromium, which it apt-gets where it can; see tools/docs_check.py)
+docs-check: docs
+	$(BIN)/python tools/docs_check.py --install docs/_build/html
 
 ## test: lint, docs, then the whole suite, warnings as errors, on both frameworks
 test: $(STAMP) lint docs

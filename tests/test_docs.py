@@ -10,10 +10,13 @@ and every public name has an entry in the API reference.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import itertools
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -169,3 +172,52 @@ def test_api_reference_documents_every_public_name(name: str) -> None:
     names, objects = documented()
     obj = getattr(txaio, name)
     assert f"txaio.{name}" in names or any(obj is other for other in objects if other is not None)
+
+
+def sphinx_conf() -> Any:
+    """``docs/conf.py`` as a module, for its hooks."""
+    spec = importlib.util.spec_from_file_location("txaio_docs_conf", DOCS / "conf.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_code_included_from_a_file_starts_and_ends_without_blank_lines() -> None:
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    shown = "\n\ndef callback(value):\n    return value\n\n"
+    document = new_document("page", get_default_settings(Parser))
+    document += nodes.literal_block(shown, shown, source="examples/basic.py")
+    sphinx_conf()._trim_included_blank_lines(None, document)
+    assert document.astext() == "def callback(value):\n    return value"
+
+
+def section_ids(page: Path) -> set[str]:
+    """The ids docutils gives the section headings of ``page`` (its URL anchors)."""
+    from docutils.nodes import make_id
+
+    lines = page.read_text(encoding="utf-8").splitlines()
+    return {
+        make_id(title)
+        for title, underline in itertools.pairwise(lines)
+        if title.strip() and re.fullmatch(r"([=\-~^\"'`#*+])\1{2,}", underline)
+    }
+
+
+README_DOCS_LINKS = re.findall(
+    r"\]\((docs/[\w/-]+\.rst)#([\w-]+)\)", (ROOT / "README.md").read_text(encoding="utf-8")
+)
+
+
+def test_the_readme_links_to_the_documented_native_differences() -> None:
+    assert ("docs/contract.rst", "decisions-where-the-frameworks-differ") in README_DOCS_LINKS
+
+
+@pytest.mark.parametrize(("page", "anchor"), README_DOCS_LINKS)
+def test_readme_links_into_the_docs_name_existing_sections(page: str, anchor: str) -> None:
+    assert anchor in section_ids(ROOT / page)

@@ -26,8 +26,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
-    from txaio._batched import BatchedTimer
-    from txaio.interfaces import IFailedFuture
+    from txaio.interfaces import IBatchedTimer, IFailedFuture
 
 _INFINITY = float("inf")  # not math.inf: importing math costs ~0.2 ms of `import txaio`
 
@@ -81,10 +80,12 @@ NOT_GIVEN: Any = _NotGiven()
 
 
 class Config:
-    """Where txaio finds its event loop: ``loop`` is an asyncio loop or a Twisted reactor.
+    """Where an API finds its event loop: ``loop``, an asyncio loop or a Twisted reactor.
 
-    ``None`` means "the default": on asyncio the running loop (or one txaio
-    creates once per thread), on Twisted the global reactor.
+    ``loop=None`` means "the default": on asyncio the running loop (or,
+    outside one, a loop txaio creates once per thread), on Twisted the
+    global reactor. The module-level functions use :data:`txaio.config`;
+    an API object from :func:`txaio.with_config` has a ``Config`` of its own.
     """
 
     __slots__ = ("loop",)
@@ -96,7 +97,11 @@ class Config:
         return f"Config(loop={self.loop!r})"
 
 
-#: The process-wide configuration, ``txaio.config``: set ``config.loop`` to choose the loop.
+#: The process-wide :class:`Config` that the module-level functions (``txaio.create_future``,
+#: ``txaio.call_later`` ...) read each time they need the loop. Set ``txaio.config.loop`` to
+#: the asyncio loop or the Twisted reactor (or ``task.Clock``) they should use; ``None`` (the
+#: default) means the running loop on asyncio and the global reactor on Twisted. Tests change
+#: it for a while with :func:`txaio.testutil.replace_loop`.
 config = Config()
 
 
@@ -321,7 +326,7 @@ class API(abc.ABC):
     def sleep(self, delay: float) -> Any:
         """A future that resolves with None after ``delay`` seconds."""
 
-    def make_batched_timer(self, bucket_seconds: float, chunk_size: int = 100) -> BatchedTimer:
+    def make_batched_timer(self, bucket_seconds: float, chunk_size: int = 100) -> IBatchedTimer:
         """A timer that groups delayed calls into buckets of ``bucket_seconds``.
 
         Use it for many timers whose exact moment matters little: calls never
