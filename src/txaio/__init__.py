@@ -74,6 +74,7 @@ failure_format_traceback = _forwarder(API.failure_format_traceback)
 
 call_later = _forwarder(API.call_later)
 sleep = _forwarder(API.sleep)
+timeout = _forwarder(API.timeout)
 make_batched_timer = _forwarder(API.make_batched_timer)
 # The clocks do not depend on the framework: they work before selection too.
 time_ns = API.time_ns
@@ -122,6 +123,7 @@ __all__ = [
     "sleep",
     "start_logging",
     "time_ns",
+    "timeout",
     "use_asyncio",
     "use_twisted",
     "using_asyncio",

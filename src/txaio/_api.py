@@ -60,6 +60,7 @@ PUBLIC_FUNCTIONS: tuple[str, ...] = (
     "failure_format_traceback",
     "call_later",
     "sleep",
+    "timeout",
     "make_batched_timer",
     "time_ns",
     "perf_counter_ns",
@@ -273,6 +274,34 @@ class API(abc.ABC):
     def sleep(self, delay: float) -> Any:
         """A future that resolves with None after ``delay`` seconds."""
 
+    def timeout(self, future_or_coroutine: Any, seconds: float) -> Any:
+        """A future with ``future_or_coroutine``'s outcome, or a ``TimeoutError`` after ``seconds``.
+
+        When ``seconds`` pass first (never earlier, on the loop's clock), the
+        result fails with the built-in ``TimeoutError`` and the input is
+        cancelled. Cancelling the result cancels the input. When the input
+        finishes first, its value or error is passed on and the timer is
+        cancelled. A coroutine runs as the framework's task (as in
+        :func:`as_future`). Once the result is done, what the input does
+        later (typically: fail with ``CancelledError``) is consumed.
+        """
+        # Implemented once, for both frameworks, on the backend's own primitives.
+        if not self.is_future(future_or_coroutine):
+            raise TypeError(
+                f"future_or_coroutine must be a {self._future_type.__name__} or a coroutine, "
+                f"got {type(future_or_coroutine).__name__}"
+            )
+        try:
+            check_delay(seconds, "seconds")
+        except (TypeError, ValueError):
+            if not isinstance(future_or_coroutine, self._future_type):
+                future_or_coroutine.close()  # never run: no "coroutine was never awaited" warning
+            raise
+        inner = future_or_coroutine
+        if not isinstance(inner, self._future_type):
+            inner = self._from_coroutine(inner)
+        return _Timeout(self, inner, seconds).result
+
     def make_batched_timer(self, bucket_seconds: float, chunk_size: int = 100) -> BatchedTimer:
         """A timer that groups delayed calls into buckets of ``bucket_seconds``.
 
@@ -344,3 +373,45 @@ class API(abc.ABC):
     @abc.abstractmethod
     def _report_error(self, exc: BaseException) -> None:
         """Report an error nobody else will see; called inside the ``except`` block."""
+
+
+class _Timeout:
+    """The state of one :meth:`API.timeout`: the input, the result and the timer between them."""
+
+    __slots__ = ("api", "inner", "result", "seconds", "timer")
+
+    def __init__(self, api: API, inner: Any, seconds: float) -> None:
+        self.api = api
+        self.inner = inner
+        self.seconds = seconds
+        self.timer: Any = None
+        self.result = api.create_future(canceller=self._result_cancelled)
+        self.timer = api.call_later(seconds, self._expire)
+        api.add_callbacks(inner, self._succeeded, self._failed)
+
+    def _stop_timer(self) -> None:
+        # Once only: a Twisted DelayedCall refuses a second cancel().
+        timer, self.timer = self.timer, None
+        if timer is not None:
+            timer.cancel()
+
+    def _expire(self) -> None:
+        self.timer = None  # it ran
+        if not self.api.is_called(self.result):
+            self.api.reject(self.result, TimeoutError(f"no result within {self.seconds!r} seconds"))
+            self.api.cancel(self.inner)
+
+    def _succeeded(self, value: Any) -> Any:
+        if not self.api.is_called(self.result):
+            self._stop_timer()
+            self.api.resolve(self.result, value)
+        return value
+
+    def _failed(self, fail: IFailedFuture) -> None:
+        if not self.api.is_called(self.result):
+            self._stop_timer()
+            self.api.reject(self.result, fail)
+
+    def _result_cancelled(self, result: Any) -> None:
+        self._stop_timer()
+        self.api.cancel(self.inner)

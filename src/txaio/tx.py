@@ -373,6 +373,7 @@ failure_traceback = _default.failure_traceback
 failure_format_traceback = _default.failure_format_traceback
 call_later = _default.call_later
 sleep = _default.sleep
+timeout = _default.timeout
 make_batched_timer = _default.make_batched_timer
 time_ns = _default.time_ns
 perf_counter_ns = _default.perf_counter_ns
