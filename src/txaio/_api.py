@@ -65,6 +65,7 @@ PUBLIC_FUNCTIONS: tuple[str, ...] = (
     "time_ns",
     "perf_counter_ns",
     "with_config",
+    "run",
 )
 
 
@@ -352,7 +353,81 @@ class API(abc.ABC):
         self._check_loop(loop)
         return type(self)(Config(loop))
 
+    def run(
+        self,
+        main: Callable[..., Any],
+        /,
+        *args: Any,
+        framework: str | None = None,
+        loop_factory: Callable[[], Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run ``main(*args, **kwargs)`` on the framework's own loop; return its result.
+
+        The entry point of an application written once for both frameworks::
+
+            txaio.run(main, framework=sys.argv[1])
+
+        ``main`` may be an ``async def``, a function returning a future or a
+        coroutine, or a plain function; it is called on the running loop, so
+        the txaio functions it calls use that loop. ``framework``
+        (``"asyncio"`` or ``"twisted"``) selects the framework, unless it is
+        already selected; with no framework given and none selected,
+        ``txaio.run`` raises ``RuntimeError``. ``framework`` and
+        ``loop_factory`` are not passed to ``main``.
+
+        - asyncio: a new event loop, as ``asyncio.run`` makes it, or
+          ``loop_factory()`` (e.g. ``uvloop.new_event_loop``), or the loop
+          txaio is configured with (``txaio.config.loop``, or this object's
+          loop for ``with_config(loop=...).run``). Afterwards tasks still
+          pending are cancelled, async generators shut down and the loop
+          closed -- a configured loop too.
+        - Twisted: the reactor txaio is configured with, else the installed
+          one (the default reactor if none was installed), stopped when
+          ``main`` is done. A reactor runs once per process: a second
+          ``run`` is a ``RuntimeError``. On Twisted's asyncio reactor the
+          asyncio loop under it is cleaned up and closed as on asyncio.
+          ``loop_factory`` is a ``ValueError`` here: install the reactor
+          you want before calling ``run``.
+
+        ``run`` returns ``main``'s result or raises its exception, with the
+        original traceback. Ctrl-C (SIGINT, when ``run`` is called in the
+        main thread) cancels ``main``'s future; ``run`` then cleans up and
+        raises ``KeyboardInterrupt`` (a second Ctrl-C stops at once).
+        """
+        from txaio import _selection
+
+        check_callable(main, "main")
+        if framework is not None and _selection.check_framework(framework) != self.framework:
+            raise RuntimeError(
+                f"txaio uses {self.framework} here; it cannot run main on {framework} "
+                "(one framework per process)"
+            )
+        if loop_factory is not None:
+            check_callable(loop_factory, "loop_factory")
+        loop = self.config.loop
+        if loop is None:
+            loop = config.loop
+        elif config.loop is not None and config.loop is not loop:
+            raise RuntimeError(
+                f"run() on the loop {loop!r}, but txaio.config.loop is {config.loop!r}: the "
+                "txaio functions main calls would not use the loop that runs it"
+            )
+        _selection.select(self.framework)  # so that txaio.* inside main is this framework
+        return self._run(main, args, kwargs, loop, loop_factory)
+
     # -- hooks for the shared code above ----------------------------------
+
+    @abc.abstractmethod
+    def _run(
+        self,
+        main: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        loop: Any,
+        loop_factory: Callable[[], Any] | None,
+    ) -> Any:
+        """:meth:`run` on this framework, ``loop`` being the configured loop (or None)."""
 
     @abc.abstractmethod
     def _check_loop(self, loop: object) -> None:

@@ -134,6 +134,7 @@ class LoopMixin:
     make_batched_timer = _method(API.make_batched_timer)
 
     with_config = _method(API.with_config)
+    run = _method(API.run)
 
     # -- framework-neutral: the same functions whatever the loop, also before selection
 
