@@ -413,7 +413,9 @@ class API(abc.ABC):
                 f"run() on the loop {loop!r}, but txaio.config.loop is {config.loop!r}: the "
                 "txaio functions main calls would not use the loop that runs it"
             )
-        _selection.select(self.framework)  # so that txaio.* inside main is this framework
+        selected = _selection.selected()
+        if selected is None or selected.framework != self.framework:
+            _selection.select(self.framework)  # txaio.* inside main: this framework (or raise)
         return self._run(main, args, kwargs, loop, loop_factory)
 
     # -- hooks for the shared code above ----------------------------------
