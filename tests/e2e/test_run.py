@@ -113,6 +113,7 @@ def test_run_raises_the_exception_of_a_plain_main_with_its_traceback(backend):
     assert_no_lost_work(finished.stderr)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="os.kill(pid, SIGINT) is POSIX")
 @pytest.mark.parametrize("backend", _backends())
 def test_sigint_cancels_main_and_ends_the_process_with_keyboard_interrupt(backend):
     child = subprocess.Popen(
