@@ -15,18 +15,12 @@ import sys
 
 import txaio
 
-framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
-if framework == "twisted":
-    txaio.use_twisted()
-else:
-    txaio.use_asyncio()
-
-
 # -- library code: async def, the same on both frameworks --------------------------
 
 
 async def fetch_greeting(name, delay):
-    await txaio.sleep(delay)  # txaio.sleep, never asyncio.sleep: it must work on Twisted too
+    # txaio.sleep, never asyncio.sleep: it must work on Twisted too
+    await txaio.sleep(delay)
     if not name:
         raise ValueError("a name is needed")
     return f"hello, {name}"
@@ -70,23 +64,15 @@ def main():
     txaio.add_callbacks(caught, show, None)
 
     failing = txaio.as_future(fetch_greeting, "", 0.04)  # the error fails the future
-    txaio.add_callbacks(failing, None, lambda fail: print("failed:", txaio.failure_message(fail)))
+    txaio.add_callbacks(
+        failing, None, lambda fail: print("failed:", txaio.failure_message(fail))
+    )
 
     waited = txaio.as_future(wait_for, signal)
     txaio.add_callbacks(waited, show, None)
     return txaio.gather([everyone, caught, failing, waited])
 
 
-# -- running it: the only framework-specific part ------------------------------------
+# -- running it: txaio.run selects the framework and runs its loop ----------
 
-if framework == "twisted":
-    from twisted.internet import task
-
-    task.react(lambda reactor: main())
-else:
-    import asyncio
-
-    async def run():
-        await main()
-
-    asyncio.run(run())
+txaio.run(main, framework=sys.argv[1])

@@ -3,8 +3,8 @@
     python examples/basic.py asyncio
     python examples/basic.py twisted
 
-The code between "library code" markers is identical for both frameworks:
-only the choice at the top and the way the loop is run differ.
+Nothing in it depends on the framework: ``txaio.run`` selects the one named on
+the command line and runs ``main`` on that framework's loop.
 """
 
 from __future__ import annotations
@@ -12,13 +12,6 @@ from __future__ import annotations
 import sys
 
 import txaio
-
-framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
-if framework == "twisted":
-    txaio.use_twisted()
-else:
-    txaio.use_asyncio()
-
 
 # -- library code: the same on both frameworks --------------------------------
 
@@ -55,16 +48,6 @@ def main():
     return txaio.add_callbacks(txaio.as_future(later), callback, errback)
 
 
-# -- running it: the only framework-specific part -----------------------------
+# -- running it: txaio.run selects the framework and runs its loop ----------
 
-if framework == "twisted":
-    from twisted.internet import task
-
-    task.react(lambda reactor: main())
-else:
-    import asyncio
-
-    async def run():
-        await main()
-
-    asyncio.run(run())
+txaio.run(main, framework=sys.argv[1])

@@ -3,7 +3,8 @@
     python examples/errors.py asyncio
     python examples/errors.py twisted
 
-Shown in docs/guide/futures.rst; tests/test_examples.py checks both outputs are identical.
+Shown in docs/guide/futures.rst; tests/test_examples.py checks both outputs are
+identical.
 """
 
 from __future__ import annotations
@@ -12,13 +13,6 @@ import os
 import sys
 
 import txaio
-
-framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
-if framework == "twisted":
-    txaio.use_twisted()
-else:
-    txaio.use_asyncio()
-
 
 # -- an errback receives an IFailedFuture -----------------------------------------
 
@@ -31,7 +25,7 @@ def errback(fail):
     assert isinstance(fail, txaio.IFailedFuture)
     print("exception:", repr(fail.value))  # .value is the only portable attribute
     print("message:", txaio.failure_message(fail))
-    # A normal Python traceback on both frameworks (file paths shortened for this example).
+    # A normal Python traceback on both frameworks (file paths shortened here).
     here = os.path.dirname(os.path.abspath(__file__)) + os.sep
     print(txaio.failure_format_traceback(fail).replace(here, ""), end="")
     return None  # handled: nothing more is reported
@@ -78,7 +72,8 @@ def gathering():
 
     def show(results):
         texts = [
-            txaio.failure_message(r) if isinstance(r, txaio.IFailedFuture) else r for r in results
+            txaio.failure_message(r) if isinstance(r, txaio.IFailedFuture) else r
+            for r in results
         ]
         print("gather collected:", texts)
         return results
@@ -101,16 +96,6 @@ def main():
     return txaio.gather([second, first, gathering()])
 
 
-# -- running it: the only framework-specific part ------------------------------------
+# -- running it: txaio.run selects the framework and runs its loop ----------
 
-if framework == "twisted":
-    from twisted.internet import task
-
-    task.react(lambda reactor: main())
-else:
-    import asyncio
-
-    async def run():
-        await main()
-
-    asyncio.run(run())
+txaio.run(main, framework=sys.argv[1])

@@ -1,9 +1,10 @@
-"""Futures and callbacks: the same library code, the same output on asyncio and on Twisted.
+"""Futures and callbacks: the same code, the same output on asyncio and on Twisted.
 
     python examples/futures.py asyncio
     python examples/futures.py twisted
 
-Shown in docs/guide/futures.rst; tests/test_examples.py checks both outputs are identical.
+Shown in docs/guide/futures.rst; tests/test_examples.py checks both outputs are
+identical.
 """
 
 from __future__ import annotations
@@ -12,18 +13,11 @@ import sys
 
 import txaio
 
-framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
-if framework == "twisted":
-    txaio.use_twisted()
-else:
-    txaio.use_asyncio()
-
-
 # -- callbacks ------------------------------------------------------------------
 
 
 def printed(label):
-    """A callback that prints the value and returns it unchanged (so chaining never matters)."""
+    """A callback that prints the value and returns it (so chaining never matters)."""
 
     def callback(value):
         print(f"{label}: {value!r}")
@@ -92,7 +86,8 @@ def gathering():
     first, second = txaio.create_future(), txaio.create_future()
     both = txaio.gather([first, second])
     txaio.add_callbacks(both, printed("gathered"), None)
-    txaio.resolve(second, "second")  # results come in input order, whatever the finishing order
+    # Results come in input order, whatever the order the inputs finish in.
+    txaio.resolve(second, "second")
     txaio.resolve(first, "first")
     return [both]
 
@@ -101,16 +96,6 @@ def main():
     return txaio.gather(futures() + as_futures() + cancelling() + gathering())
 
 
-# -- running it: the only framework-specific part ----------------------------------
+# -- running it: txaio.run selects the framework and runs its loop ----------
 
-if framework == "twisted":
-    from twisted.internet import task
-
-    task.react(lambda reactor: main())
-else:
-    import asyncio
-
-    async def run():
-        await main()
-
-    asyncio.run(run())
+txaio.run(main, framework=sys.argv[1])

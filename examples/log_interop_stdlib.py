@@ -25,13 +25,6 @@ import sys
 
 import txaio
 
-framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
-if framework == "twisted":
-    txaio.use_twisted()
-else:
-    txaio.use_asyncio()
-
-
 # -- library code: the same on both frameworks --------------------------------
 
 
@@ -46,25 +39,43 @@ class Session:
 
 # -- the application configures logging itself ---------------------------------
 
-logging.config.dictConfig(
-    {
-        "version": 1,
-        "formatters": {"plain": {"format": "%(levelname)-7s %(name)s: %(message)s"}},
-        "handlers": {
-            "console": {
-                "class": "logging.StreamHandler",
-                "formatter": "plain",
-                "stream": "ext://sys.stdout",
-            }
-        },
-        "root": {"level": "DEBUG", "handlers": ["console"]},
-    }
-)
 
-if framework == "twisted":
+def main():
+    logging.config.dictConfig(
+        {
+            "version": 1,
+            "formatters": {
+                "plain": {"format": "%(levelname)-7s %(name)s: %(message)s"}
+            },
+            "handlers": {
+                "console": {
+                    "class": "logging.StreamHandler",
+                    "formatter": "plain",
+                    "stream": "ext://sys.stdout",
+                }
+            },
+            "root": {"level": "DEBUG", "handlers": ["console"]},
+            # Not the reactor's own news ("Main loop terminated."), only warnings.
+            "loggers": {"twisted": {"level": "WARNING"}},
+        }
+    )
+    if txaio.using_twisted:
+        forward_twisted_events_to_stdlib()
+
+    session = Session()
+    session.join("realm1")  # txaio's global level is "info": the debug line is a no-op
+
+    txaio.set_global_log_level("debug")  # now every txaio logger emits debug lines
+    session.join("realm2")
+
+    logging.getLogger("app").warning("a plain %s record", "logging")
+
+
+def forward_twisted_events_to_stdlib():
+    """Hand each twisted.logger event to the stdlib logger of its namespace."""
     from twisted.logger import LogLevel, formatEvent, globalLogPublisher
 
-    TO_STDLIB = {
+    to_stdlib = {
         LogLevel.debug: logging.DEBUG,
         LogLevel.info: logging.INFO,
         LogLevel.warn: logging.WARNING,
@@ -72,17 +83,11 @@ if framework == "twisted":
         LogLevel.critical: logging.CRITICAL,
     }
 
-    def forward_to_stdlib(event):
-        """Hand a twisted.logger event to the standard library logger of its namespace."""
+    def forward(event):
         logger = logging.getLogger(event.get("log_namespace", "twisted"))
-        logger.log(TO_STDLIB[event["log_level"]], "%s", formatEvent(event))
+        logger.log(to_stdlib[event["log_level"]], "%s", formatEvent(event))
 
-    globalLogPublisher.addObserver(forward_to_stdlib)
+    globalLogPublisher.addObserver(forward)
 
-session = Session()
-session.join("realm1")  # txaio's global level is "info": the debug line is a no-op
 
-txaio.set_global_log_level("debug")  # now every txaio logger emits debug lines
-session.join("realm2")
-
-logging.getLogger("app").warning("a plain %s record", "logging")
+txaio.run(main, framework=sys.argv[1])

@@ -20,13 +20,6 @@ import sys
 
 import txaio
 
-framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
-if framework == "twisted":
-    txaio.use_twisted()
-else:
-    txaio.use_asyncio()
-
-
 # -- library code: the same on both frameworks --------------------------------
 
 
@@ -51,39 +44,60 @@ def show(level, namespace, message):
     print(f"[{level}] {namespace}: {message}")
 
 
-if framework == "twisted":
-    from twisted.logger import Logger, formatEvent, globalLogBeginner
-    from twisted.python import log as legacy_log
+def start_twisted_logging():
+    from twisted.logger import formatEvent, globalLogBeginner
 
     def observer(event):
-        show(event["log_level"].name, event["log_namespace"], formatEvent(event))
+        if not event["log_namespace"].startswith("twisted."):  # not the reactor's news
+            show(event["log_level"].name, event["log_namespace"], formatEvent(event))
 
     globalLogBeginner.beginLoggingTo([observer], redirectStandardIO=False)
 
-    def existing_code():
-        Logger(namespace="existing").info("existing code uses {api}", api="twisted.logger")
-        legacy_log.msg("existing code uses twisted.python.log")
 
-else:
+def existing_twisted_code():
+    from twisted.logger import Logger
+    from twisted.python import log as legacy_log
+
+    Logger(namespace="existing").info("existing code uses {api}", api="twisted.logger")
+    legacy_log.msg("existing code uses twisted.python.log")
+
+
+def start_stdlib_logging():
     import logging
 
-    TXAIO_NAMES = {5: "trace", 10: "debug", 20: "info", 30: "warn", 40: "error", 50: "critical"}
+    names = {5: "trace", 10: "debug", 20: "info", 30: "warn", 40: "error"}
+    names[50] = "critical"
 
     class Show(logging.Handler):
         def emit(self, record):
-            show(TXAIO_NAMES[record.levelno], record.name, record.getMessage())
+            show(names[record.levelno], record.name, record.getMessage())
 
     logging.getLogger().addHandler(Show())
     logging.getLogger().setLevel(logging.DEBUG)
 
-    def existing_code():
-        # Standard library loggers standing in for the Twisted ones, so both runs print alike.
-        logging.getLogger("existing").info("existing code uses %s", "twisted.logger")
-        logging.getLogger("log_legacy").info("existing code uses twisted.python.log")
+
+def existing_stdlib_code():
+    import logging
+
+    # Standard library loggers standing in for the Twisted ones: both runs print alike.
+    logging.getLogger("existing").info("existing code uses %s", "twisted.logger")
+    logging.getLogger("log_legacy").info("existing code uses twisted.python.log")
 
 
-session = Session()
-txaio.set_global_log_level("debug")  # without start_logging, txaio's level is set here
-session.join("realm1")
-session.leave()
-existing_code()
+def main():
+    if txaio.using_twisted:
+        start_twisted_logging()
+    else:
+        start_stdlib_logging()
+    session = Session()
+    # Without start_logging, txaio's level is set here:
+    txaio.set_global_log_level("debug")
+    session.join("realm1")
+    session.leave()
+    if txaio.using_twisted:
+        existing_twisted_code()
+    else:
+        existing_stdlib_code()
+
+
+txaio.run(main, framework=sys.argv[1])

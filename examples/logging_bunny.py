@@ -12,9 +12,10 @@ Real output starts each log line with the local time and its UTC offset::
     ...
 
 So that ``make demo`` can compare the output of both frameworks line by
-line, this example gives ``start_logging`` a stream that drops the timestamp
-and shortens the file names in tracebacks (``Deterministic`` at the bottom).
-Everything else is what you would see.
+line, this example gives ``start_logging`` a stream that drops the timestamp,
+shortens the file names in tracebacks, and leaves out the line Twisted's
+reactor logs as it stops, "Main loop terminated." (``Deterministic`` at the
+bottom). Everything else is what you would see.
 """
 
 from __future__ import annotations
@@ -24,13 +25,6 @@ import sys
 
 import txaio
 
-framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
-if framework == "twisted":
-    txaio.use_twisted()
-else:
-    txaio.use_asyncio()
-
-
 # -- library code: the same on both frameworks --------------------------------
 
 
@@ -38,7 +32,8 @@ class Bunny:
     log = txaio.make_logger()  # named "__main__.Bunny", after the class
 
     def hop(self, times=1):
-        self.log.trace("Bunny.hop(times={times})", times=times)  # below debug: not shown
+        # trace is below debug: not shown
+        self.log.trace("Bunny.hop(times={times})", times=times)
         self.log.debug("Hopping {times} times.", times=times)
         try:
             raise RuntimeError("Fox spotted!")
@@ -63,7 +58,7 @@ class Bunny:
 
 
 def existing_code():
-    if framework == "twisted":
+    if txaio.using_twisted:
         from twisted.python import log
 
         log.msg("Existing code says: txaio was here")  # legacy Twisted logging
@@ -77,20 +72,27 @@ def existing_code():
 
 
 class Deterministic:
-    """Standard output without timestamps and directory names (see above)."""
+    """Standard output without timestamps, directories and reactor news (see above)."""
+
+    here = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
     def write(self, line):
-        line = line.split(" ", 1)[1]  # each write is one log line: "<time> <message>\n..."
-        sys.stdout.write(line.replace(os.path.dirname(os.path.abspath(__file__)) + os.sep, ""))
+        line = line.split(" ", 1)[1]  # each write is one line: "<time> <message>\n..."
+        if line != "Main loop terminated.\n":
+            sys.stdout.write(line.replace(self.here, ""))
 
     def flush(self):
         sys.stdout.flush()
 
 
-print("output before start_logging")
-txaio.start_logging(out=Deterministic(), level="debug")
-print("output after start_logging")
-jack = Bunny()
-jack.hop(42)
-jack.hide()
-existing_code()
+def main():
+    print("output before start_logging")
+    txaio.start_logging(out=Deterministic(), level="debug")
+    print("output after start_logging")
+    jack = Bunny()
+    jack.hop(42)
+    jack.hide()
+    existing_code()
+
+
+txaio.run(main, framework=sys.argv[1])

@@ -16,18 +16,11 @@ import sys
 
 import txaio
 
-framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
-if framework == "twisted":
-    txaio.use_twisted()
-else:
-    txaio.use_asyncio()
-
-
 # -- library code: the same on both frameworks --------------------------------
 
 
 class Heartbeat(txaio.LoopMixin):
-    """Beats every ``interval`` seconds; ``beats(n)`` is a future of the first ``n`` beats."""
+    """A beat every ``interval`` seconds; ``beats(n)`` is a future of beats 1 to n."""
 
     def __init__(self, interval, loop=None):
         self.use_loop(loop)  # None: follow txaio.config
@@ -57,13 +50,14 @@ class Heartbeat(txaio.LoopMixin):
         self.count += 1
         # Re-arm before resolving: on Twisted, resolving runs the waiters at once.
         self._timer = self.call_later(self.interval, self._beat)
-        due = [(number, future) for number, future in self._waiting if number <= self.count]
+        due = [entry for entry in self._waiting if entry[0] <= self.count]
         self._waiting = [entry for entry in self._waiting if entry[0] > self.count]
         for number, future in due:
             self.resolve(future, number)
 
 
-async def main(loop):
+async def main():
+    loop = running_loop()  # what a user of Heartbeat would pass: their loop
     heartbeat = Heartbeat(0.001, loop=loop)
     heartbeat.start()
     print("beats:", await heartbeat.beats(3))
@@ -72,16 +66,18 @@ async def main(loop):
     print("uses the loop it was given:", heartbeat.txaio_api.config.loop is loop)
 
 
-# -- running it: the only framework-specific part -----------------------------
+# -- running it: the loop is the only framework-specific part ------------------
 
-if framework == "twisted":
-    from twisted.internet import task
 
-    task.react(lambda reactor: txaio.as_future(main, reactor))
-else:
+def running_loop():
+    """The loop main runs on: asyncio's running loop, or Twisted's reactor."""
+    if txaio.using_twisted:
+        from twisted.internet import reactor
+
+        return reactor
     import asyncio
 
-    async def run():
-        await main(asyncio.get_running_loop())
+    return asyncio.get_running_loop()
 
-    asyncio.run(run())
+
+txaio.run(main, framework=sys.argv[1])

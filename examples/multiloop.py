@@ -9,7 +9,8 @@ On asyncio the two workers below run on two event loops in two threads, side
 by side. Twisted has one reactor: both workers share it, ``with_config`` with
 the configured reactor works and with any other reactor raises RuntimeError.
 Both runs print the same lines; the last one is printed only after checking
-the rule of the framework in use.
+the rule of the framework in use. ``txaio.run`` runs the reactor; on asyncio
+each thread runs its own loop with ``txaio.with_config(loop=loop).run``.
 """
 
 from __future__ import annotations
@@ -17,13 +18,6 @@ from __future__ import annotations
 import sys
 
 import txaio
-
-framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
-if framework == "twisted":
-    txaio.use_twisted()
-else:
-    txaio.use_asyncio()
-
 
 # -- library code: the same on both frameworks --------------------------------
 
@@ -36,7 +30,7 @@ class Worker:
         self._txa = txaio if loop is None else txaio.with_config(loop=loop)
 
     def run(self, ticks):
-        """A future of the worker's log, resolved after ``ticks`` timer ticks and a sleep."""
+        """A future of the worker's log, after ``ticks`` timer ticks and a sleep."""
 
         async def ticking():
             log = []
@@ -72,24 +66,27 @@ def check_another_loop(make_api):
     expected = "RuntimeError" if txaio.using_twisted else "accepted"
     if outcome != expected:
         raise SystemExit(f"with_config on another loop: {outcome}, expected {expected}")
-    print("with_config(loop=<another loop>): asyncio accepts it, Twisted raises RuntimeError")
+    rules = "asyncio accepts it, Twisted raises RuntimeError"
+    print("with_config(loop=<another loop>):", rules)
 
 
-# -- running it: the only framework-specific part -----------------------------
+# -- running it: one reactor under Twisted, a loop per thread under asyncio ---
 
-if framework == "twisted":
-    from twisted.internet import task
 
-    async def main(reactor):
-        txaio.config.loop = reactor  # the one reactor txaio is configured with
-        logs = await txaio.gather([Worker(name, loop=reactor).run(3) for name in "ab"])
-        for name, log in zip("ab", logs, strict=True):
-            report(name, log)
-        print("with_config(loop=<the loop in use>): accepted")
-        check_another_loop(lambda: txaio.with_config(loop=task.Clock()))
+async def on_the_reactor():
+    """Twisted: both workers on the one reactor, which txaio.run runs."""
+    from twisted.internet import reactor, task
 
-    task.react(lambda reactor: txaio.as_future(main, reactor))
-else:
+    txaio.config.loop = reactor  # the one reactor txaio is configured with
+    logs = await txaio.gather([Worker(name, loop=reactor).run(3) for name in "ab"])
+    for name, log in zip("ab", logs, strict=True):
+        report(name, log)
+    print("with_config(loop=<the loop in use>): accepted")
+    check_another_loop(lambda: txaio.with_config(loop=task.Clock()))
+
+
+def in_threads():
+    """asyncio: each worker on a loop of its own, in a thread of its own."""
     import asyncio
     import threading
 
@@ -97,10 +94,8 @@ else:
 
     def in_own_thread(name):
         loop = asyncio.new_event_loop()
-        try:
-            logs[name] = loop.run_until_complete(Worker(name, loop=loop).run(3))
-        finally:
-            loop.close()
+        # run() of an API bound to a loop: the worker runs on that loop, closed after.
+        logs[name] = txaio.with_config(loop=loop).run(Worker(name, loop=loop).run, 3)
 
     threads = [threading.Thread(target=in_own_thread, args=(name,)) for name in "ab"]
     for thread in threads:
@@ -113,3 +108,10 @@ else:
     other_loop = asyncio.new_event_loop()
     check_another_loop(lambda: txaio.with_config(loop=other_loop))
     other_loop.close()
+
+
+if sys.argv[1] == "twisted":
+    txaio.run(on_the_reactor, framework="twisted")
+else:
+    txaio.use_asyncio()
+    in_threads()

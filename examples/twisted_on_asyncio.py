@@ -15,24 +15,22 @@ from __future__ import annotations
 import asyncio
 import sys
 
-framework = sys.argv[1] if len(sys.argv) > 1 else "asyncio"
+framework = sys.argv[1]
 
 # -- setting up: one asyncio loop; under Twisted, the asyncio reactor on it ----
 
 loop = asyncio.new_event_loop()
-asyncio.set_event_loop(loop)
 if framework == "twisted":
     from twisted.internet import asyncioreactor
 
-    asyncioreactor.install(loop)  # first: before anything imports twisted.internet.reactor
+    # First, before anything imports twisted.internet.reactor:
+    asyncioreactor.install(loop)
 
-import txaio  # noqa: E402  (importing txaio never imports the reactor; selecting Twisted may)
+# Importing txaio never imports the reactor; selecting Twisted may.
+import txaio  # noqa: E402
 
-if framework == "twisted":
-    txaio.use_twisted()  # txaio uses the installed reactor, which runs on `loop`
-else:
-    txaio.use_asyncio()
-    txaio.config.loop = loop
+if framework == "asyncio":
+    txaio.config.loop = loop  # txaio.run runs this loop (under Twisted, the reactor)
 
 
 # -- library code: txaio only, the same on both frameworks ---------------------
@@ -88,7 +86,11 @@ async def application():
     print(f"application: gathered {await to_asyncio(both)!r}")
 
 
-# -- running it: asyncio runs the loop (Twisted's timers run on it too) --------
+# -- running it: txaio.run runs the loop (or the reactor, on that loop) -------
 
-loop.run_until_complete(application())
-loop.close()
+
+def main():
+    return from_asyncio(application())  # the asyncio application, as a txaio future
+
+
+txaio.run(main, framework=framework)

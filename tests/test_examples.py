@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.py"))
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.py"))
+#: Every Python file under examples/, the tested library included: the docs show them.
+EXAMPLE_FILES = sorted(EXAMPLES_DIR.rglob("*.py"))
+#: The widest line the docs show without a scroll bar.
+MAX_COLUMNS = 88
 
 
 def run_example(example: Path, framework: str) -> str:
@@ -41,3 +46,16 @@ def test_example_prints_the_same_on_asyncio_and_twisted(example: Path) -> None:
     on_twisted = run_example(example, "twisted")
     assert on_asyncio.strip(), f"{example.name} printed nothing"
     assert on_asyncio == on_twisted
+
+
+@pytest.mark.parametrize(
+    "example", EXAMPLE_FILES, ids=[str(e.relative_to(EXAMPLES_DIR)) for e in EXAMPLE_FILES]
+)
+def test_example_lines_fit_in_88_columns(example: Path) -> None:
+    lines = example.read_text(encoding="utf-8").splitlines()
+    too_wide = [
+        f"{example.name}:{number}: {len(line)} columns"
+        for number, line in enumerate(lines, 1)
+        if len(line) > MAX_COLUMNS
+    ]
+    assert too_wide == []

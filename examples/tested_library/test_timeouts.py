@@ -81,7 +81,8 @@ def test_error_in_on_expire_is_reported_by_the_framework(txaio_framework):
 
     Watchdog(1, on_expire).kick()
     txaio_framework.advance(1)
-    assert [str(error) for error in txaio_framework.reported_errors()] == ["alarm bell broke"]
+    reported = txaio_framework.reported_errors()
+    assert [str(error) for error in reported] == ["alarm bell broke"]
 
 
 @pytest.mark.txaio_frameworks("asyncio")

@@ -19,7 +19,7 @@ class DeadlineExceeded(Exception):
 
 
 def deadline(future, seconds):
-    """A future with ``future``'s result, or failed with DeadlineExceeded after ``seconds``.
+    """A future of ``future``'s result, or of DeadlineExceeded after ``seconds``.
 
     When the deadline passes first, ``future`` is cancelled.
     """

@@ -30,6 +30,12 @@ from txaio._loop_mixin import LoopMixin
 from txaio._selection import forwarder as _forwarder
 from txaio.interfaces import IBatchedTimer, IFailedFuture, ILogger, log_levels
 
+TYPE_CHECKING = False  # typing costs ~8 ms to import; mypy treats this name as True
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+del TYPE_CHECKING  # not a public name
+
 __version__ = "26.11.0"
 
 # -- selecting the framework --------------------------------------------------
@@ -85,12 +91,39 @@ failure_format_traceback = _forwarder(API.failure_format_traceback)
 
 call_later = _forwarder(API.call_later)
 sleep = _forwarder(API.sleep)
+timeout = _forwarder(API.timeout)
 make_batched_timer = _forwarder(API.make_batched_timer)
 # The clocks do not depend on the framework: they work before selection too.
 time_ns = API.time_ns
 perf_counter_ns = API.perf_counter_ns
 
 with_config = _forwarder(API.with_config)
+
+
+@_selection.stand_in
+def run(
+    main: Callable[..., Any],
+    /,
+    *args: Any,
+    framework: str | None = None,
+    loop_factory: Callable[[], Any] | None = None,
+    **kwargs: Any,
+) -> Any:
+    # Before selection ``run`` is the one function that can select: with
+    # ``framework=`` it selects, then calls the backend's run (see API.run).
+    if framework is None:
+        api = _selection.selected()
+        if api is None:
+            raise RuntimeError(
+                "txaio.run() needs a framework: pass framework='asyncio' or "
+                "framework='twisted', or call txaio.use_asyncio() or txaio.use_twisted() first"
+            )
+    else:
+        api = _selection.select(framework)
+    return api.run(main, *args, framework=framework, loop_factory=loop_factory, **kwargs)
+
+
+run.__doc__ = API.run.__doc__
 
 # -- logging ------------------------------------------------------------------
 # make_logger, start_logging, set_global_log_level, get_global_log_level and
@@ -130,10 +163,12 @@ __all__ = [
     "perf_counter_ns",
     "reject",
     "resolve",
+    "run",
     "set_global_log_level",
     "sleep",
     "start_logging",
     "time_ns",
+    "timeout",
     "use_asyncio",
     "use_twisted",
     "using_asyncio",

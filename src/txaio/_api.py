@@ -59,10 +59,12 @@ PUBLIC_FUNCTIONS: tuple[str, ...] = (
     "failure_format_traceback",
     "call_later",
     "sleep",
+    "timeout",
     "make_batched_timer",
     "time_ns",
     "perf_counter_ns",
     "with_config",
+    "run",
 )
 
 
@@ -326,6 +328,34 @@ class API(abc.ABC):
     def sleep(self, delay: float) -> Any:
         """A future that resolves with None after ``delay`` seconds."""
 
+    def timeout(self, future_or_coroutine: Any, seconds: float) -> Any:
+        """A future with ``future_or_coroutine``'s outcome, or a ``TimeoutError`` after ``seconds``.
+
+        When ``seconds`` pass first (never earlier, on the loop's clock), the
+        result fails with the built-in ``TimeoutError`` and the input is
+        cancelled. Cancelling the result cancels the input. When the input
+        finishes first, its value or error is passed on and the timer is
+        cancelled. A coroutine runs as the framework's task (as in
+        :func:`as_future`). Once the result is done, what the input does
+        later (typically: fail with ``CancelledError``) is consumed.
+        """
+        # Implemented once, for both frameworks, on the backend's own primitives.
+        if not self.is_future(future_or_coroutine):
+            raise TypeError(
+                f"future_or_coroutine must be a {self._future_type.__name__} or a coroutine, "
+                f"got {type(future_or_coroutine).__name__}"
+            )
+        try:
+            check_delay(seconds, "seconds")
+        except (TypeError, ValueError):
+            if not isinstance(future_or_coroutine, self._future_type):
+                future_or_coroutine.close()  # never run: no "coroutine was never awaited" warning
+            raise
+        inner = future_or_coroutine
+        if not isinstance(inner, self._future_type):
+            inner = self._from_coroutine(inner)
+        return _Timeout(self, inner, seconds).result
+
     def make_batched_timer(self, bucket_seconds: float, chunk_size: int = 100) -> IBatchedTimer:
         """A timer that groups delayed calls into buckets of ``bucket_seconds``.
 
@@ -376,7 +406,83 @@ class API(abc.ABC):
         self._check_loop(loop)
         return type(self)(Config(loop))
 
+    def run(
+        self,
+        main: Callable[..., Any],
+        /,
+        *args: Any,
+        framework: str | None = None,
+        loop_factory: Callable[[], Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Run ``main(*args, **kwargs)`` on the framework's own loop; return its result.
+
+        The entry point of an application written once for both frameworks::
+
+            txaio.run(main, framework=sys.argv[1])
+
+        ``main`` may be an ``async def``, a function returning a future or a
+        coroutine, or a plain function; it is called on the running loop, so
+        the txaio functions it calls use that loop. ``framework``
+        (``"asyncio"`` or ``"twisted"``) selects the framework, unless it is
+        already selected; with no framework given and none selected,
+        ``txaio.run`` raises ``RuntimeError``. ``framework`` and
+        ``loop_factory`` are not passed to ``main``.
+
+        - asyncio: a new event loop, as ``asyncio.run`` makes it, or
+          ``loop_factory()`` (e.g. ``uvloop.new_event_loop``), or the loop
+          txaio is configured with (``txaio.config.loop``, or this object's
+          loop for ``with_config(loop=...).run``). Afterwards tasks still
+          pending are cancelled, async generators shut down and the loop
+          closed -- a configured loop too.
+        - Twisted: the reactor txaio is configured with, else the installed
+          one (the default reactor if none was installed), stopped when
+          ``main`` is done. A reactor runs once per process: a second
+          ``run`` is a ``RuntimeError``. On Twisted's asyncio reactor the
+          asyncio loop under it is cleaned up and closed as on asyncio.
+          ``loop_factory`` is a ``ValueError`` here: install the reactor
+          you want before calling ``run``.
+
+        ``run`` returns ``main``'s result or raises its exception, with the
+        original traceback. Ctrl-C (SIGINT, when ``run`` is called in the
+        main thread) cancels ``main``'s future; ``run`` then cleans up and
+        raises ``KeyboardInterrupt`` (a second Ctrl-C stops at once).
+        """
+        from txaio import _selection
+
+        check_callable(main, "main")
+        if framework is not None and _selection.check_framework(framework) != self.framework:
+            raise RuntimeError(
+                f"txaio uses {self.framework} here; it cannot run main on {framework} "
+                "(one framework per process)"
+            )
+        if loop_factory is not None:
+            check_callable(loop_factory, "loop_factory")
+        loop = self.config.loop
+        if loop is None:
+            loop = config.loop
+        elif config.loop is not None and config.loop is not loop:
+            raise RuntimeError(
+                f"run() on the loop {loop!r}, but txaio.config.loop is {config.loop!r}: the "
+                "txaio functions main calls would not use the loop that runs it"
+            )
+        selected = _selection.selected()
+        if selected is None or selected.framework != self.framework:
+            _selection.select(self.framework)  # txaio.* inside main: this framework (or raise)
+        return self._run(main, args, kwargs, loop, loop_factory)
+
     # -- hooks for the shared code above ----------------------------------
+
+    @abc.abstractmethod
+    def _run(
+        self,
+        main: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        loop: Any,
+        loop_factory: Callable[[], Any] | None,
+    ) -> Any:
+        """:meth:`run` on this framework, ``loop`` being the configured loop (or None)."""
 
     @abc.abstractmethod
     def _check_loop(self, loop: object) -> None:
@@ -397,3 +503,45 @@ class API(abc.ABC):
     @abc.abstractmethod
     def _report_error(self, exc: BaseException) -> None:
         """Report an error nobody else will see; called inside the ``except`` block."""
+
+
+class _Timeout:
+    """The state of one :meth:`API.timeout`: the input, the result and the timer between them."""
+
+    __slots__ = ("api", "inner", "result", "seconds", "timer")
+
+    def __init__(self, api: API, inner: Any, seconds: float) -> None:
+        self.api = api
+        self.inner = inner
+        self.seconds = seconds
+        self.timer: Any = None
+        self.result = api.create_future(canceller=self._result_cancelled)
+        self.timer = api.call_later(seconds, self._expire)
+        api.add_callbacks(inner, self._succeeded, self._failed)
+
+    def _stop_timer(self) -> None:
+        # Once only: a Twisted DelayedCall refuses a second cancel().
+        timer, self.timer = self.timer, None
+        if timer is not None:
+            timer.cancel()
+
+    def _expire(self) -> None:
+        self.timer = None  # it ran
+        if not self.api.is_called(self.result):
+            self.api.reject(self.result, TimeoutError(f"no result within {self.seconds!r} seconds"))
+            self.api.cancel(self.inner)
+
+    def _succeeded(self, value: Any) -> Any:
+        if not self.api.is_called(self.result):
+            self._stop_timer()
+            self.api.resolve(self.result, value)
+        return value
+
+    def _failed(self, fail: IFailedFuture) -> None:
+        if not self.api.is_called(self.result):
+            self._stop_timer()
+            self.api.reject(self.result, fail)
+
+    def _result_cancelled(self, result: Any) -> None:
+        self._stop_timer()
+        self.api.cancel(self.inner)

@@ -130,9 +130,11 @@ class LoopMixin:
 
     call_later = _method(API.call_later)
     sleep = _method(API.sleep)
+    timeout = _method(API.timeout)
     make_batched_timer = _method(API.make_batched_timer)
 
     with_config = _method(API.with_config)
+    run = _method(API.run)
 
     # -- framework-neutral: the same functions whatever the loop, also before selection
 

@@ -73,6 +73,23 @@ def framework_of(module: object) -> str:
     )
 
 
+def stand_in(function: Callable[P, R]) -> Callable[P, R]:
+    """Register ``function`` as ``txaio.<its name>`` before selection (and after unselect)."""
+    _forwarders[function.__name__] = function
+    return function
+
+
+def check_framework(framework: object) -> str:
+    """Return ``framework`` if it names a backend ("asyncio", "twisted"); else raise."""
+    if not isinstance(framework, str):
+        raise TypeError(
+            f"framework must be a string, one of {sorted(BACKENDS)}, got {type(framework).__name__}"
+        )
+    if framework not in BACKENDS:
+        raise ValueError(f"framework must be one of {sorted(BACKENDS)}, got {framework!r}")
+    return framework
+
+
 def select(framework: str, *, switch: bool = False) -> API:
     """Select ``framework`` ("asyncio" or "twisted") for the whole process.
 
@@ -80,8 +97,7 @@ def select(framework: str, *, switch: bool = False) -> API:
     one is an error unless ``switch`` is true (for test tools only, see
     :func:`txaio.testutil.use_framework`).
     """
-    if framework not in BACKENDS:
-        raise ValueError(f"framework must be one of {sorted(BACKENDS)}, got {framework!r}")
+    check_framework(framework)
     if _selected is not None and _selected.framework != framework and not switch:
         raise RuntimeError(
             f"txaio already uses {_selected.framework}; it cannot switch to {framework} "

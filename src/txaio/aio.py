@@ -309,6 +309,31 @@ class AsyncioAPI(API):
                 f"loop must be an asyncio event loop or None, got {type(loop).__name__}"
             )
 
+    # -- running an application -------------------------------------------
+
+    def _run(
+        self,
+        main: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        loop: AbstractEventLoop | None,
+        loop_factory: Callable[[], AbstractEventLoop] | None,
+    ) -> Any:
+        if _get_running_loop() is not None:
+            raise RuntimeError(
+                "txaio.run() cannot be called from a running event loop: await main() instead"
+            )
+        if loop is not None:
+            if loop_factory is not None:
+                raise ValueError(
+                    "loop_factory cannot be used while txaio is configured with a loop "
+                    "(txaio.config.loop or with_config(loop=...)): main runs on that loop"
+                )
+            if loop.is_closed():
+                raise RuntimeError(f"txaio is configured with a closed loop: {loop!r}")
+            loop_factory = functools.partial(_the_loop, loop)
+        return _run_until_done(_call_main(main, args, kwargs), loop_factory)
+
     # -- hooks -----------------------------------------------------------
 
     def _from_coroutine(self, coro: Coroutine[Any, Any, Any]) -> Future[Any]:
@@ -435,6 +460,100 @@ def _result_or_failure(child: Future[Any]) -> Any:
     return child.result() if failure is None else failure
 
 
+# -- running an application: txaio.run ---------------------------------------
+
+
+def _the_loop(loop: AbstractEventLoop) -> AbstractEventLoop:
+    """The loop factory for a configured loop: that loop."""
+    return loop
+
+
+async def _call_main(
+    main: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """``main(*args, **kwargs)``, called on the running loop; a future or coroutine is awaited."""
+    result = main(*args, **kwargs)
+    if isinstance(result, (Future, Coroutine)):
+        return await result
+    return result
+
+
+if sys.version_info >= (3, 11):
+
+    def _run_until_done(
+        coro: Coroutine[Any, Any, Any], loop_factory: Callable[[], AbstractEventLoop] | None
+    ) -> Any:
+        """Run ``coro`` as asyncio.run does (asyncio.Runner: Ctrl-C, clean-up, closing)."""
+        with asyncio.Runner(loop_factory=loop_factory) as runner:
+            return runner.run(coro)
+
+else:
+
+    def _run_until_done(
+        coro: Coroutine[Any, Any, Any], loop_factory: Callable[[], AbstractEventLoop] | None
+    ) -> Any:
+        """Python 3.10 has no asyncio.Runner: what it does, on 3.10's public API."""
+        from txaio._interrupt import CtrlC
+
+        if loop_factory is None:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)  # as asyncio.run does, for code that asks for it
+        else:
+            loop = loop_factory()
+        try:
+            task = loop.create_task(coro)
+
+            def cancel_main() -> None:
+                if task.done():
+                    raise KeyboardInterrupt
+                task.cancel()
+                loop.call_soon_threadsafe(_nothing)  # wake the loop from its wait
+
+            with CtrlC(cancel_main) as ctrl_c:
+                try:
+                    return loop.run_until_complete(task)
+                except asyncio.CancelledError:
+                    if ctrl_c.count and task.cancelled():
+                        raise KeyboardInterrupt from None
+                    raise
+        finally:
+            try:
+                shut_down_loop(loop)
+            finally:
+                if loop_factory is None:
+                    asyncio.set_event_loop(None)
+
+
+def _nothing() -> None:
+    return None
+
+
+def shut_down_loop(loop: AbstractEventLoop) -> None:
+    """Leave ``loop`` as asyncio.run does: tasks cancelled, async generators shut down, closed.
+
+    Also used for the asyncio loop under Twisted's asyncio reactor (``txaio.tx``).
+    """
+    try:
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        for task in pending:
+            if not task.cancelled() and task.exception() is not None:
+                loop.call_exception_handler(
+                    {
+                        "message": "unhandled exception while txaio.run() cancelled a task",
+                        "exception": task.exception(),
+                        "task": task,
+                    }
+                )
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
+
+
 # -- the module-level API: the default instance, bound to txaio.config ------
 
 _default = AsyncioAPI(config)
@@ -456,10 +575,12 @@ failure_traceback = _default.failure_traceback
 failure_format_traceback = _default.failure_format_traceback
 call_later = _default.call_later
 sleep = _default.sleep
+timeout = _default.timeout
 make_batched_timer = _default.make_batched_timer
 time_ns = _default.time_ns
 perf_counter_ns = _default.perf_counter_ns
 with_config = _default.with_config
+run = _default.run
 
 
 # -- logging: txaio loggers write to the standard library's logging ----------

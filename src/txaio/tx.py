@@ -8,14 +8,17 @@ the two read side by side.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Callable, Coroutine, Iterable
+from types import TracebackType
 from typing import Any, cast
 from weakref import WeakSet
 
 try:
     from twisted.internet.defer import AlreadyCalledError, CancelledError, Deferred, succeed
+    from twisted.internet.error import ReactorNotRunning
     from twisted.internet.task import deferLater
     from twisted.logger import (
         ILogObserver,
@@ -321,6 +324,36 @@ class TwistedAPI(API):
                 f"reactor {configured!r}, got {loop!r}"
             )
 
+    # -- running an application -------------------------------------------
+
+    def _run(
+        self,
+        main: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        loop: Any,
+        loop_factory: Callable[[], Any] | None,
+    ) -> Any:
+        if loop_factory is not None:
+            raise ValueError(
+                "loop_factory is for asyncio; on Twisted, install the reactor before run() "
+                "(e.g. twisted.internet.asyncioreactor.install())"
+            )
+        reactor = loop if loop is not None else _default_reactor()
+        if not all(callable(getattr(reactor, name, None)) for name in _REACTOR_CORE):
+            raise RuntimeError(
+                f"txaio.run() runs a reactor, and txaio is configured with {reactor!r}, which "
+                "cannot run (it needs IReactorCore: run, stop, callWhenRunning, callFromThread)"
+            )
+        if getattr(reactor, "running", False):
+            raise RuntimeError("txaio.run() was called while the reactor runs: call main() instead")
+        if getattr(reactor, "_startedBefore", False):
+            raise RuntimeError(
+                "the Twisted reactor cannot be restarted: it has already run in this process, "
+                "so txaio.run() can run an application only once here"
+            )
+        return _Application(self, reactor, main, args, kwargs).run()
+
     # -- hooks -----------------------------------------------------------
 
     def _from_coroutine(self, coro: Coroutine[Any, Any, Any]) -> Deferred[Any]:
@@ -339,6 +372,89 @@ class TwistedAPI(API):
 
 def _nothing() -> None:
     return None
+
+
+# -- running an application: txaio.run ---------------------------------------
+
+#: What txaio.run needs of a reactor (IReactorCore, plus callFromThread for Ctrl-C).
+_REACTOR_CORE = ("run", "stop", "callWhenRunning", "callFromThread")
+
+
+class _Application:
+    """One ``txaio.run`` on Twisted: main's Deferred, its outcome, and the reactor running it."""
+
+    def __init__(
+        self,
+        api: TwistedAPI,
+        reactor: Any,
+        main: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        self.api = api
+        self.reactor = reactor
+        self.main = main
+        self.args = args
+        self.kwargs = kwargs
+        self.future: Deferred[Any] | None = None
+        #: (True, value) or (False, exception): what main gave, once it is done.
+        self.outcome: tuple[bool, Any] | None = None
+
+    def run(self) -> Any:
+        """Start the reactor, run main on it, stop it when main is done; main's result."""
+        import threading
+
+        from txaio._interrupt import CtrlC
+
+        reactor = self.reactor
+        reactor.callWhenRunning(self._start)
+        with CtrlC(lambda: reactor.callFromThread(self._cancel)) as ctrl_c:
+            reactor.run(installSignalHandlers=threading.current_thread() is threading.main_thread())
+        asyncio_loop = getattr(reactor, "_asyncioEventloop", None)
+        if asyncio_loop is not None and not asyncio_loop.is_closed():
+            from txaio.aio import shut_down_loop  # Twisted on asyncio: clean its loop up too
+
+            shut_down_loop(asyncio_loop)
+        outcome = self.outcome
+        if outcome is None and self.future is not None:
+            self.future.cancel()  # the reactor stopped first: main is abandoned
+        if ctrl_c.count and (outcome is None or isinstance(outcome[1], CancelledError)):
+            raise KeyboardInterrupt
+        if outcome is None:
+            raise RuntimeError("the reactor stopped before main finished")
+        succeeded, value = outcome
+        if succeeded:
+            return value
+        raise value
+
+    def _start(self) -> None:
+        self.future = future = self.api.as_future(self.main, *self.args, **self.kwargs)
+        future.addCallbacks(self._succeeded, self._failed)
+
+    def _succeeded(self, value: Any) -> Any:
+        self.outcome = (True, value)
+        self._stop()
+        return value
+
+    def _failed(self, failure: Failure) -> None:
+        error = failure.value
+        traceback = failure.getTracebackObject()
+        if error is not None and isinstance(traceback, TracebackType):  # a real traceback
+            error = error.with_traceback(traceback)
+        self.outcome = (False, error)
+        self._stop()
+        return None  # handled: raised by run()
+
+    def _cancel(self) -> None:
+        """Ctrl-C: cancel main's Deferred (which then stops the reactor)."""
+        if self.future is None:
+            self._stop()
+        else:
+            self.future.cancel()
+
+    def _stop(self) -> None:
+        with contextlib.suppress(ReactorNotRunning):  # already stopping
+            self.reactor.stop()
 
 
 class _Gathering:
@@ -400,10 +516,12 @@ failure_traceback = _default.failure_traceback
 failure_format_traceback = _default.failure_format_traceback
 call_later = _default.call_later
 sleep = _default.sleep
+timeout = _default.timeout
 make_batched_timer = _default.make_batched_timer
 time_ns = _default.time_ns
 perf_counter_ns = _default.perf_counter_ns
 with_config = _default.with_config
+run = _default.run
 
 
 # -- logging: txaio loggers write to twisted.logger ---------------------------
