@@ -83,6 +83,9 @@ def gathering():
     first_only = txaio.create_future_error(KeyError("first"))
     failed = txaio.gather([first_only], consume_exceptions=False)
     txaio.add_callbacks(failed, None, lambda fail: print("gather failed:", fail.value))
+    # The input keeps its error too: handle it there, or Twisted reports it as unhandled
+    # when the Deferred is collected.
+    txaio.add_callbacks(first_only, None, lambda fail: None)
     return collected
 
 

@@ -31,6 +31,7 @@ they are imported when a message is first emitted or output is started.
 
 from __future__ import annotations
 
+import _string  # type: ignore[import-not-found]  # string.Formatter's C parser: no stub
 import sys
 import time
 from _weakref import ref as _weak_ref  # the C type behind weakref.ref: `import weakref` is slower
@@ -450,16 +451,18 @@ def _caller_namespace(frame: FrameType) -> str:
 def _prepare(format: object, args: tuple[object, ...], values: Event) -> object:
     """The format string to hand on: positional values filled in, stray braces kept.
 
-    ``log.info("Hello {}", name)`` is formatted here (the framework loggers
-    only know keyword values), and a message with braces but no values
-    (``log.info(str(a_dict))``) is kept as it is, not read as fields.
-    The result is a format string whose own braces are escaped.
+    The framework loggers only know keyword values, so positional ones are
+    formatted here: they fill the ``{}`` / ``{0}`` fields, then, in order,
+    the named fields no keyword value fills (``log.info("x={x}", 5)``), and
+    any left over are appended. A message with braces but no values at all
+    (``log.info(str(a_dict))``) is kept as it is, not read as fields. The
+    result is a format string whose own braces are escaped.
     """
     if not isinstance(format, str):
         return format
     if args:
         try:
-            text = format.format(*args, **values)
+            text = _format_positionally(format, args, values)
         except Exception as exc:
             text = (
                 f"{format} {' '.join(safe_repr(arg) for arg in args)} "
@@ -471,14 +474,29 @@ def _prepare(format: object, args: tuple[object, ...], values: Event) -> object:
     return format
 
 
+def _format_positionally(format: str, args: tuple[object, ...], values: Event) -> str:
+    """``format`` filled from ``args`` and ``values`` (see :func:`_prepare`)."""
+    fields = [field for _text, field, _spec, _conv in _string.formatter_parser(format)]
+    names = [_string.formatter_field_name_split(f)[0] for f in fields if f is not None]
+    automatic = sum(1 for name in names if name == "")
+    numbered = {name for name in names if isinstance(name, int)}
+    spare = [arg for index, arg in enumerate(args) if index >= automatic and index not in numbered]
+    named: dict[str, object] = {}
+    for name in names:
+        if isinstance(name, str) and name and name not in values and name not in named and spare:
+            named[name] = spare.pop(0)
+    text = format.format(*args, **values, **named)
+    if spare:
+        text = " ".join([text, *(safe_str(arg) for arg in spare)])
+    return text
+
+
 def _names_only_event_keys(format: str) -> bool:
     """True if every field of ``format`` is one the event itself has (``{log_level}``...).
 
     Without values given, any other field (``{'a': 1}`` from ``str(a_dict)``)
     is text that happens to hold braces.
     """
-    import _string  # type: ignore[import-not-found]  # string.Formatter's C parser
-
     try:
         for _text, field, _spec, _conversion in _string.formatter_parser(format):
             if field is None:
@@ -542,8 +560,9 @@ def _report_failed_call(level: str, namespace: str, format: object, exc: Excepti
 def _report(problem: str) -> None:
     """Tell standard error about a logging problem that has nowhere else to go."""
     try:
-        sys.stderr.write(f"txaio: {problem}\n")
-        sys.stderr.flush()
+        stderr = _sink.stderr()
+        stderr.write(f"txaio: {problem}\n")
+        stderr.flush()
     except Exception:
         pass  # standard error itself is broken: nothing is left to tell
 
@@ -674,6 +693,14 @@ class LogSink:
 
     def start_output(self, output: Output | None) -> None:
         """Begin logging; with an ``output``, also write every event to it."""
+
+    def stdout(self) -> Any:
+        """The standard output :func:`start_logging` writes to by default."""
+        return sys.stdout
+
+    def stderr(self) -> Any:
+        """The standard error txaio reports its own logging problems to."""
+        return sys.stderr
 
     def stop_output(self) -> None:
         """Stop writing to the output :meth:`start_output` was given."""
@@ -878,7 +905,7 @@ class Output:
 
     def _fall_back(self, text: str, exc: Exception) -> None:
         try:
-            stderr = sys.stderr
+            stderr = _sink.stderr()
             if not self.reported:
                 self.reported = True
                 stderr.write(
@@ -927,7 +954,7 @@ def start_logging(out: Any = STDOUT, level: str = "info") -> None:
     global _output, _started
     level = check_level(level)
     if out is STDOUT:
-        out = sys.stdout
+        out = _sink.stdout()
     elif out is not None and not callable(getattr(out, "write", None)):
         raise TypeError(
             "out must be a writable text or binary stream (with write()) or None, "

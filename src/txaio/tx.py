@@ -22,6 +22,7 @@ try:
     from twisted.internet.task import deferLater
     from twisted.logger import (
         ILogObserver,
+        LoggingFile,
         LogLevel,
         formatEvent,
         globalLogBeginner,
@@ -575,6 +576,7 @@ class TwistedLogSink(_logging.LogSink):
 
     def __init__(self) -> None:
         self._observer: ILogObserver | None = None
+        self._stdio: tuple[Any, Any] | None = None
 
     def emit(self, logger: Any, level: str, format: object, values: dict[str, Any]) -> None:
         twisted_level = _TWISTED_LEVELS[level]
@@ -599,9 +601,24 @@ class TwistedLogSink(_logging.LogSink):
             globalLogPublisher.addObserver(observer)
         # Begin Twisted's logging (end its buffering and its printing of critical
         # events to stderr) unless the application, twistd or trial already did:
-        # beginLoggingTo is meant to be called once per process.
+        # beginLoggingTo is meant to be called once per process. Like Twisted's
+        # default (and the published txaio), print() and writes to sys.stderr then
+        # become log events: Crossbar.io's workers rely on it.
         if getattr(globalLogBeginner, "_temporaryObserver", None) is not None:
-            globalLogBeginner.beginLoggingTo([], discardBuffer=True, redirectStandardIO=False)
+            self._stdio = (sys.stdout, sys.stderr)
+            globalLogBeginner.beginLoggingTo([], discardBuffer=True, redirectStandardIO=True)
+
+    # While Twisted's logging redirects them, txaio writes to the streams it replaced.
+
+    def stdout(self) -> Any:
+        if isinstance(sys.stdout, LoggingFile) and self._stdio is not None:
+            return self._stdio[0]
+        return sys.stdout
+
+    def stderr(self) -> Any:
+        if isinstance(sys.stderr, LoggingFile) and self._stdio is not None:
+            return self._stdio[1]
+        return sys.stderr
 
     def stop_output(self) -> None:
         if self._observer is not None:

@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 
 import txaio
-from contract.test_logging import Captured, clean_logging  # noqa: F401  (autouse)
+from contract.test_logging import TIMESTAMP, Captured, clean_logging  # noqa: F401  (autouse)
 
 
 def _native_level(framework: str, name: str) -> object:
@@ -209,11 +209,28 @@ def test_start_logging_at_level_none_prints_nothing(txaio_framework, capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_print_is_not_captured_into_the_log(txaio_framework, capsys):
-    """A decision (docs/compatibility.rst): ``print()`` after start_logging stays plain output."""
+def test_print_after_start_logging_is_a_log_line_on_twisted(txaio_framework, capsys):
+    """Crossbar.io: the node's ``print()`` after the banner is a tagged log line, and a
+    worker's writes to ``sys.stderr`` reach the controller as log records (Twisted's
+    ``beginLoggingTo`` redirects standard output and error, as the published txaio did).
+    On asyncio ``print()`` stays plain output (docs/compatibility.rst)."""
     txaio.start_logging(level="info")
     print("plain print")
-    assert capsys.readouterr().out == "plain print\n"
+    out = capsys.readouterr().out
+    if txaio_framework.name == "twisted":
+        assert TIMESTAMP.match(out)
+        assert out.endswith(" plain print\n")
+    else:
+        assert out == "plain print\n"
+
+
+def test_start_logging_again_still_writes_to_the_real_stdout(txaio_framework, capsys):
+    """Autobahn|Python may call ``start_logging`` more than once; after Twisted redirected
+    ``sys.stdout``, the output still goes to the stream it replaced."""
+    txaio.start_logging(level="info")
+    txaio.start_logging(level="debug")
+    txaio.make_logger().debug("after the second call")
+    assert capsys.readouterr().out.endswith(" after the second call\n")
 
 
 # -- 4. failure() in every form Crossbar.io uses ---------------------------------------
@@ -334,6 +351,22 @@ def test_positional_values_format_positionally(txaio_framework):
     txaio.start_logging(out=captured)
     txaio.make_logger().info("Hello {}", "x")
     assert captured.messages() == ["Hello x"]
+
+
+def test_a_positional_value_fills_a_named_field_no_keyword_fills(txaio_framework):
+    """Crossbar.io's node: ``log.info("on_shutdown_success: was_clean={was_clean}", value)``."""
+    captured = Captured()
+    txaio.start_logging(out=captured)
+    txaio.make_logger().info("was_clean={was_clean}, {other}", True, other="kw")
+    assert captured.messages() == ["was_clean=True, kw"]
+
+
+def test_positional_values_no_field_takes_are_appended(txaio_framework):
+    """Nothing given to a log call is lost: ``log.info("no field", 1)`` shows the 1."""
+    captured = Captured()
+    txaio.start_logging(out=captured)
+    txaio.make_logger().info("no field", 1, "two")
+    assert captured.messages() == ["no field 1 two"]
 
 
 def test_braces_without_values_are_printed_as_they_are(txaio_framework):

@@ -72,7 +72,8 @@ def clean_logging():
 
     Restores the global level, the category table, the standard library's
     root logger (level and handlers), Twisted's global log observers and log
-    beginner, and ``warnings.showwarning``; stops any output start_logging began.
+    beginner, ``sys.stdout``/``sys.stderr`` and ``warnings.showwarning``; stops
+    any output start_logging began.
     """
     import logging
 
@@ -82,7 +83,9 @@ def clean_logging():
     categories = dict(_logging._categories)
     twisted_state = _twisted_state()
     showwarning = warnings.showwarning
+    stdout, stderr = sys.stdout, sys.stderr  # Twisted's beginLoggingTo redirects them
     yield
+    sys.stdout, sys.stderr = stdout, stderr
     _logging.stop_logging()
     txaio.set_global_log_level(level)
     _logging._categories.clear()
