@@ -130,7 +130,12 @@ def _asyncio_clock(framework: Framework, make_loop: Any = None) -> Any:
 
 @pytest.fixture
 def txaio_framework(request: pytest.FixtureRequest) -> Iterator[Framework]:
-    """Run the test under one framework (parametrized), with a virtual clock."""
+    """Run the test under one framework (parametrized), with a virtual clock.
+
+    The value is a :class:`Framework`: ``advance(seconds)`` moves the clock,
+    ``now()`` reads it (seconds, a float, the same way on every backend),
+    ``result(future)`` and ``reported_errors()`` take outcomes and errors.
+    """
     backend = BACKENDS[getattr(request, "param", "asyncio")]
     name = backend.framework
     with use_framework(name) as api:
