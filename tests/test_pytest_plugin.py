@@ -7,6 +7,7 @@ one failed.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+import txaio
+from txaio._backend_matrix import BACKENDS
 from txaio.pytest_plugin import available_frameworks
 
 pytest_plugins = ["pytester"]
@@ -85,6 +88,42 @@ def test_each_run_has_a_virtual_clock(suite):
         """
     )
     suite.runpytest().assert_outcomes(passed=len(FRAMEWORKS))
+
+
+def test_now_reads_the_virtual_time_on_every_backend(txaio_framework):
+    seen = []
+    assert txaio_framework.now() == 0.0
+    txaio.call_later(1.5, lambda: seen.append(txaio_framework.now()))
+    txaio_framework.advance(2.5)
+    assert seen == [1.5]
+    assert txaio_framework.now() == 2.5
+    assert type(txaio_framework.now()) is float
+
+
+def test_now_is_what_txaio_loop_reads(txaio_framework):
+    txaio_framework.advance(7)
+    clock = txaio.config.loop
+    loop_time = clock.time() if txaio_framework.name == "asyncio" else clock.seconds()
+    assert txaio_framework.now() == loop_time == 7.0
+
+
+def test_now_in_a_users_suite_on_every_backend(suite):
+    suite.makepyfile(
+        """
+        import txaio
+
+        def test_clock(txaio_framework):
+            timer = txaio.make_batched_timer(1)
+            fired = []
+            timer.call_later(2, lambda: fired.append(txaio_framework.now()))
+            txaio_framework.advance(3)
+            assert fired == [2.0]
+            assert txaio_framework.now() == 3.0
+        """
+    )
+    installed = [name for name, backend in BACKENDS.items() if backend.is_installed()]
+    result = suite.runpytest("--txaio-backends", "all")
+    result.assert_outcomes(passed=len(installed), skipped=len(BACKENDS) - len(installed))
 
 
 def test_test_without_the_fixture_runs_once(suite):
@@ -159,6 +198,73 @@ def test_marker_without_names_fails_collection(suite):
     result = suite.runpytest()
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*txaio_frameworks takes framework or backend names*got none*"])
+
+
+TWO_TEST_FILES = {
+    "test_one": "def test_one(txaio_framework):\n    pass\n",
+    "test_two": "def test_two(txaio_framework):\n    pass\n",
+}
+
+
+def assert_one_usage_error(result, expected):
+    """The run stopped at start-up with one clean ``ERROR:`` line, saying ``expected``."""
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = [line for line in result.stderr.lines if line.startswith("ERROR:")]
+    assert len(errors) == 1, result.stderr.lines
+    assert expected in errors[0]
+    output = result.stdout.str() + result.stderr.str()
+    assert "Traceback" not in output
+    assert "collected" not in output
+
+
+def test_unknown_backend_is_one_usage_error_listing_the_backends(suite):
+    suite.makepyfile(**TWO_TEST_FILES)
+    result = suite.runpytest("--txaio-backends", "uvlop")
+    assert_one_usage_error(result, "--txaio-backends: unknown backend 'uvlop'")
+    assert ", ".join(BACKENDS) in result.stderr.str()
+
+
+def test_unknown_backend_in_the_ini_file_is_one_usage_error(suite):
+    suite.makeini(
+        "[pytest]\naddopts = -p no:cacheprovider -p no:hypothesispytest\n"
+        "txaio_backends = asyncio twsted\n"
+    )
+    suite.makepyfile(**TWO_TEST_FILES)
+    result = suite.runpytest()
+    assert_one_usage_error(result, "the txaio_backends ini value: unknown backend 'twsted'")
+
+
+@pytest.mark.parametrize(
+    ("backend", "command"),
+    [
+        ("twisted", 'pip install "txaio[twisted]"'),
+        ("twisted-asyncioreactor", 'pip install "txaio[twisted]"'),
+        ("asyncio-uvloop", "pip install uvloop"),
+    ],
+)
+def test_backend_named_but_not_installed_fails_the_run_with_the_install_command(
+    suite, monkeypatch, backend, command
+):
+    uninstalled = dataclasses.replace(BACKENDS[backend], requires=("txaio_no_such_module",))
+    monkeypatch.setitem(BACKENDS, backend, uninstalled)
+    suite.makepyfile(**TWO_TEST_FILES)
+    result = suite.runpytest("--txaio-backends", f"asyncio,{backend}")
+    assert_one_usage_error(result, f"backend '{backend}' needs txaio_no_such_module")
+    assert f"install it with: {command}" in result.stderr.str()
+
+
+def test_all_skips_a_backend_that_is_not_installed_saying_how_to_install_it(suite, monkeypatch):
+    uninstalled = dataclasses.replace(
+        BACKENDS["asyncio-uvloop"], requires=("txaio_no_such_module",)
+    )
+    monkeypatch.setitem(BACKENDS, "asyncio-uvloop", uninstalled)
+    suite.makepyfile(**TWO_TEST_FILES)
+    result = suite.runpytest("--txaio-backends", "all", "-rs")
+    installed = [name for name, backend in BACKENDS.items() if backend.is_installed()]
+    result.assert_outcomes(passed=2 * len(installed), skipped=2 * (len(BACKENDS) - len(installed)))
+    result.stdout.fnmatch_lines(
+        ["*backend asyncio-uvloop needs*(not installed: pip install uvloop)*"]
+    )
 
 
 def test_usefixtures_runs_every_test_of_a_module_per_framework(suite):

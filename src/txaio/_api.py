@@ -18,27 +18,24 @@ import time
 
 from txaio import _failure, _logging
 
+# The argument checks live in _checks; these names stay importable from here.
+from txaio._checks import _INFINITY as _INFINITY
+from txaio._checks import CoroutineType as CoroutineType
+from txaio._checks import check_callable as check_callable
+from txaio._checks import check_callbacks as check_callbacks
+from txaio._checks import check_delay as check_delay
+from txaio._checks import enumerate_futures as enumerate_futures
+from txaio._checks import not_a_loop
+
 TYPE_CHECKING = False  # typing costs ~8 ms to import; mypy treats this name as True
 if TYPE_CHECKING:
-    from collections.abc import Callable, Coroutine, Iterable, Iterator
+    from collections.abc import Callable, Coroutine, Iterable
     from types import TracebackType
     from typing import Any, ClassVar
 
     from typing_extensions import Self
 
     from txaio.interfaces import IBatchedTimer, IFailedFuture
-
-_INFINITY = float("inf")  # not math.inf: importing math costs ~0.2 ms of `import txaio`
-
-
-async def _coroutine() -> None:
-    """Never awaited: its coroutine's type is ``types.CoroutineType`` without importing types."""
-
-
-_probe = _coroutine()
-CoroutineType = type(_probe)
-_probe.close()
-del _probe
 
 #: The functions every backend module exposes and selection binds into ``txaio``.
 PUBLIC_FUNCTIONS: tuple[str, ...] = (
@@ -133,45 +130,19 @@ class InvalidStateError(RuntimeError):
     """
 
 
-def check_delay(delay: float, argument: str = "delay") -> float:
-    """Return ``delay`` if it is a finite number of seconds >= 0; else raise naming ``argument``."""
-    try:
-        valid = 0 <= delay < _INFINITY
-    except TypeError:
-        comparable = False
-    else:
-        comparable = delay is not True and delay is not False  # True as a duration is a bug
-    if not comparable:
-        raise TypeError(
-            f"{argument} must be a number of seconds (int or float), got {type(delay).__name__}"
-        )
-    if not valid:
-        raise ValueError(f"{argument} must be a finite number of seconds >= 0, got {delay!r}")
-    return delay
+def close_coroutines(current: object, futures: object, rest: Iterable[tuple[int, Any]]) -> None:
+    """Close the coroutines a failing ``gather`` will never run: ``current`` and, if
+    ``futures`` is a list or tuple, the ``rest`` of its ``enumerate``.
 
-
-def check_callable(fn: object, argument: str) -> None:
-    """Raise ``TypeError`` naming ``argument`` unless ``fn`` is callable."""
-    if not callable(fn):
-        raise TypeError(f"{argument} must be callable, got {type(fn).__name__}")
-
-
-def check_callbacks(callback: object, errback: object) -> None:
-    """Raise ``TypeError`` unless ``callback`` and ``errback`` are each callable or None."""
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
-    if errback is not None and not callable(errback):
-        raise TypeError(f"errback must be callable or None, got {type(errback).__name__}")
-
-
-def enumerate_futures(futures: Iterable[Any]) -> Iterator[tuple[int, Any]]:
-    """``enumerate(futures)``, with a ``TypeError`` naming ``futures`` if it is not iterable."""
-    try:
-        return enumerate(futures)
-    except TypeError:
-        raise TypeError(
-            f"futures must be an iterable of futures or coroutines, got {type(futures).__name__}"
-        ) from None
+    Closed, they add no "never awaited" warning to the error that stopped the
+    gather. Other iterables are not drained: they may be endless.
+    """
+    if type(current) is CoroutineType:
+        current.close()
+    if isinstance(futures, (list, tuple)):
+        for _, item in rest:
+            if type(item) is CoroutineType:
+                item.close()
 
 
 class API(abc.ABC):
@@ -181,6 +152,8 @@ class API(abc.ABC):
     framework: ClassVar[str]
     #: The framework's future class (``asyncio.Future``, ``Deferred``).
     _future_type: ClassVar[type]
+    #: What a loop must be, for the errors about one that is not (see ``_raise_if_loop_lacks``).
+    _loop_needs: ClassVar[str]
 
     __slots__ = ("config",)
 
@@ -470,6 +443,20 @@ class API(abc.ABC):
         if selected is None or selected.framework != self.framework:
             _selection.select(self.framework)  # txaio.* inside main: this framework (or raise)
         return self._run(main, args, kwargs, loop, loop_factory)
+
+    def _raise_if_loop_lacks(self, loop: object, method: str) -> None:
+        """Called in ``except AttributeError`` around a use of ``loop.<method>``: explain it.
+
+        The configured loop is never checked up front (tests set a Mock or a
+        ``task.Clock``, Autobahn relies on it), so a good loop costs nothing.
+        If ``loop`` has no ``method``, raise a ``TypeError`` naming where the
+        loop was given and what it must be; otherwise return, and the caller
+        re-raises the AttributeError, which came from inside the method.
+        """
+        if callable(getattr(loop, method, None)):
+            return
+        argument = "txaio.config.loop" if self.config is config else "loop"
+        raise not_a_loop(loop, argument, self._loop_needs, method) from None
 
     # -- hooks for the shared code above ----------------------------------
 

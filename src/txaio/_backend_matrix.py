@@ -49,15 +49,21 @@ class Backend:
     framework: str
     #: Modules that must be importable for this backend.
     requires: tuple[str, ...]
-    #: Makes the clock txaio is pointed at; it has ``advance(seconds)``.
+    #: Makes the clock txaio is pointed at; it has ``advance(seconds)`` and ``seconds()``.
     make_clock: Callable[[], Any]
     #: Releases what ``make_clock`` made.
     close_clock: Callable[[Any], None]
+    #: The command that installs what ``requires`` names.
+    install: str = ""
+
+    def is_installed(self) -> bool:
+        """True when every module the backend needs can be imported."""
+        return all(importlib.util.find_spec(module) is not None for module in self.requires)
 
 
 def backend_is_installed(backend: Backend) -> bool:
     """True when every module the backend needs can be imported."""
-    return all(importlib.util.find_spec(module) is not None for module in backend.requires)
+    return backend.is_installed()
 
 
 # -- the clocks ----------------------------------------------------------------
@@ -106,14 +112,29 @@ BACKENDS: dict[str, Backend] = {
     backend.name: backend
     for backend in (
         Backend("asyncio", "asyncio", (), _make_virtual_clock_loop, _close_loop),
-        Backend("asyncio-uvloop", "asyncio", ("uvloop",), make_uvloop_clock, _close_loop),
-        Backend("twisted", "twisted", ("twisted",), _make_reactor_clock, _nothing_to_close),
+        Backend(
+            "asyncio-uvloop",
+            "asyncio",
+            ("uvloop",),
+            make_uvloop_clock,
+            _close_loop,
+            install="pip install uvloop",
+        ),
+        Backend(
+            "twisted",
+            "twisted",
+            ("twisted",),
+            _make_reactor_clock,
+            _nothing_to_close,
+            install='pip install "txaio[twisted]"',
+        ),
         Backend(
             "twisted-asyncioreactor",
             "twisted",
             ("twisted",),
             make_asyncio_reactor_clock,
             _close_loop,
+            install='pip install "txaio[twisted]"',
         ),
     )
 }

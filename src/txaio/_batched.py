@@ -25,9 +25,14 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Iterator
-from numbers import Real
 from typing import Protocol
 
+from txaio._checks import (
+    check_bucket_seconds,
+    check_callable,
+    check_chunk_size,
+    check_delay,
+)
 from txaio.interfaces import IBatchedTimer
 
 __all__ = ["BatchedCall", "BatchedTimer", "Cancellable"]
@@ -39,16 +44,6 @@ class Cancellable(Protocol):
 
     def cancel(self) -> None:
         """Prevent the scheduled call from running."""
-
-
-def _real(value: object, name: str) -> float:
-    """Return ``value`` as a float, or raise TypeError if it is not a real
-    number (bools are refused: ``True`` as a duration is always a bug)."""
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(
-            f"{name} must be a real number (int or float), got {type(value).__name__}: {value!r}"
-        )
-    return float(value)
 
 
 def _delay_until(fire_at: float, now: float) -> float:
@@ -167,22 +162,11 @@ class BatchedTimer(IBatchedTimer):
         seconds: Callable[[], float],
         report_error: Callable[[BaseException], None],
     ) -> None:
-        bucket = _real(bucket_seconds, "bucket_seconds")
-        if not (math.isfinite(bucket) and bucket > 0.0):
-            raise ValueError(f"bucket_seconds must be a finite number > 0, got {bucket_seconds!r}")
-        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int):
-            raise TypeError(
-                f"chunk_size must be an int >= 1, got {type(chunk_size).__name__}: {chunk_size!r}"
-            )
-        if chunk_size < 1:
-            raise ValueError(f"chunk_size must be an int >= 1, got {chunk_size!r}")
-        for name, fn in (
-            ("call_later", call_later),
-            ("seconds", seconds),
-            ("report_error", report_error),
-        ):
-            if not callable(fn):
-                raise TypeError(f"{name} must be callable, got {type(fn).__name__}: {fn!r}")
+        bucket = float(check_bucket_seconds(bucket_seconds))
+        check_chunk_size(chunk_size)
+        check_callable(call_later, "call_later")
+        check_callable(seconds, "seconds")
+        check_callable(report_error, "report_error")
         self._bucket_seconds = bucket
         self._chunk_size = chunk_size
         self._call_later = call_later
@@ -206,15 +190,12 @@ class BatchedTimer(IBatchedTimer):
         return self._chunk_size
 
     def call_later(
-        self, delay: float, func: Callable[..., object], *args: object, **kwargs: object
+        self, delay: float, fn: Callable[..., object], *args: object, **kwargs: object
     ) -> BatchedCall:
-        """Call ``func(*args, **kwargs)`` once ``delay`` seconds have passed,
+        """Call ``fn(*args, **kwargs)`` once ``delay`` seconds have passed,
         at most one bucket late; return a handle with ``cancel()``."""
-        if not callable(func):
-            raise TypeError(f"func must be callable, got {type(func).__name__}: {func!r}")
-        d = _real(delay, "delay")
-        if not (d >= 0.0 and math.isfinite(d)):
-            raise ValueError(f"delay must be a finite number >= 0, got {delay!r}")
+        d = float(check_delay(delay))
+        check_callable(fn, "fn")  # named as in txaio.call_later: the same message
         now = self._seconds()
         due = now + d
         ratio = due / self._bucket_seconds
@@ -237,7 +218,7 @@ class BatchedTimer(IBatchedTimer):
             # when the underlying call fires, _bucket_due sees it is early and
             # reschedules it.
             bucket.fire_at = due
-        handle = BatchedCall(bucket, func, args, kwargs or None)
+        handle = BatchedCall(bucket, fn, args, kwargs or None)
         bucket.calls[handle] = None
         return handle
 

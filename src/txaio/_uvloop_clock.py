@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import uvloop
 
-from txaio._api import check_delay
+from txaio._checks import check_delay
 
 if TYPE_CHECKING:
     from typing_extensions import TypeVarTuple, Unpack

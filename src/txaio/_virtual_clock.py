@@ -18,13 +18,13 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-import math
 import selectors
 import time
 from collections.abc import Callable, Mapping
 from contextvars import Context
-from numbers import Real
 from typing import TYPE_CHECKING, Any
+
+from txaio._checks import check_delay
 
 if TYPE_CHECKING:
     from _typeshed import FileDescriptorLike
@@ -147,14 +147,7 @@ class VirtualClockLoop(asyncio.SelectorEventLoop):
     def advance(self, seconds: float) -> None:
         """Move the clock forward by ``seconds`` and run everything that
         becomes due, in time order, plus every ready callback."""
-        if isinstance(seconds, bool) or not isinstance(seconds, Real):
-            raise TypeError(
-                f"seconds must be a real number (int or float), "
-                f"got {type(seconds).__name__}: {seconds!r}"
-            )
-        step = float(seconds)
-        if not (step >= 0.0 and math.isfinite(step)):
-            raise ValueError(f"seconds must be a finite number >= 0, got {seconds!r}")
+        step = float(check_delay(seconds, "seconds"))
         if self.is_running():
             raise RuntimeError(
                 "advance() cannot be called from inside the running loop; "

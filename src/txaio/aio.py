@@ -18,17 +18,16 @@ from types import MethodType
 from typing import Any
 
 from txaio import _api, _logging
-from txaio._api import (
+from txaio._api import API, NOT_GIVEN, NotAnError, close_coroutines, config, resolve_value
+from txaio._checks import (
     _INFINITY,
-    API,
-    NOT_GIVEN,
-    NotAnError,
     check_callable,
     check_callbacks,
+    check_canceller,
     check_delay,
-    config,
     enumerate_futures,
-    resolve_value,
+    not_a_future_item,
+    not_a_loop,
 )
 from txaio._failure import FailedFuture, current_exception
 from txaio._logging import Logger
@@ -110,6 +109,7 @@ class AsyncioAPI(API):
 
     framework = "asyncio"
     _future_type = Future
+    _loop_needs = "an asyncio event loop (create_future, call_later, time, ...)"
     __slots__ = ()
 
     def _loop(self) -> AbstractEventLoop:
@@ -135,7 +135,11 @@ class AsyncioAPI(API):
             loop = _get_running_loop()
             if loop is None:
                 loop = _thread_loop()
-        future = loop.create_future()
+        try:
+            future = loop.create_future()
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "create_future")
+            raise
         if result is not NOT_GIVEN:
             if error is not None:
                 raise ValueError("create_future() takes result or error, not both")
@@ -144,10 +148,7 @@ class AsyncioAPI(API):
             future.set_exception(_as_exception(error, "error", "create_future()"))
         if canceller is not None:
             if not callable(canceller):
-                raise TypeError(
-                    "canceller must be a callable taking the future, "
-                    f"got {type(canceller).__name__}"
-                )
+                check_canceller(canceller)
             future.add_done_callback(functools.partial(_call_canceller, canceller))
         return future
 
@@ -157,14 +158,23 @@ class AsyncioAPI(API):
             loop = _get_running_loop()
             if loop is None:
                 loop = _thread_loop()
-        future = loop.create_future()
+        try:
+            future = loop.create_future()
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "create_future")
+            raise
         future.set_result(value)
         return future
 
     def create_future_error(
         self, error: IFailedFuture | BaseException | None = None
     ) -> Future[Any]:
-        future = self._loop().create_future()
+        loop = self._loop()
+        try:
+            future = loop.create_future()
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "create_future")
+            raise
         future.set_exception(_as_exception(error, "error", "create_future_error()"))
         return future
 
@@ -242,16 +252,25 @@ class AsyncioAPI(API):
     def gather(self, futures: Iterable[Any], consume_exceptions: bool = True) -> Future[list[Any]]:
         loop = self._loop()
         children: list[Future[Any]] = []
-        for index, child in enumerate_futures(futures):
+        items = enumerate_futures(futures)
+        for index, child in items:
             if isinstance(child, Future):
                 children.append(child)
             elif isinstance(child, Coroutine):
-                children.append(loop.create_task(child))
+                try:
+                    children.append(loop.create_task(child))
+                except AttributeError:
+                    close_coroutines(child, futures, items)
+                    self._raise_if_loop_lacks(loop, "create_task")
+                    raise
             else:
-                raise TypeError(
-                    f"futures[{index}] must be a Future or a coroutine, got {type(child).__name__}"
-                )
-        return _Gathering(loop, children, consume_exceptions).outer
+                close_coroutines(child, futures, items)
+                raise not_a_future_item(index, child, "Future")
+        try:
+            return _Gathering(loop, children, consume_exceptions).outer
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "create_future")
+            raise
 
     # -- failures --------------------------------------------------------
 
@@ -287,17 +306,26 @@ class AsyncioAPI(API):
             if loop is None:
                 loop = _thread_loop()
         # Forwarding *args costs ~10% of a call_later: spared for none or one.
-        if not args:
-            return loop.call_later(delay, fn)
-        if len(args) == 1:
-            return loop.call_later(delay, fn, args[0])
-        return loop.call_later(delay, fn, *args)
+        try:
+            if not args:
+                return loop.call_later(delay, fn)
+            if len(args) == 1:
+                return loop.call_later(delay, fn, args[0])
+            return loop.call_later(delay, fn, *args)
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "call_later")
+            raise
 
     def sleep(self, delay: float) -> Future[None]:
         check_delay(delay)
         loop = self._loop()
-        future: Future[None] = loop.create_future()
-        timer = loop.call_later(delay, _resolve_unless_done, future)
+        try:
+            future: Future[None] = loop.create_future()
+            timer = loop.call_later(delay, _resolve_unless_done, future)
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "create_future")
+            self._raise_if_loop_lacks(loop, "call_later")
+            raise
         future.add_done_callback(lambda _: timer.cancel())
         return future
 
@@ -305,9 +333,7 @@ class AsyncioAPI(API):
 
     def _check_loop(self, loop: object) -> None:
         if not isinstance(loop, AbstractEventLoop):
-            raise TypeError(
-                f"loop must be an asyncio event loop or None, got {type(loop).__name__}"
-            )
+            raise not_a_loop(loop, "loop", self._loop_needs)
 
     # -- running an application -------------------------------------------
 
@@ -337,18 +363,38 @@ class AsyncioAPI(API):
     # -- hooks -----------------------------------------------------------
 
     def _from_coroutine(self, coro: Coroutine[Any, Any, Any]) -> Future[Any]:
-        return self._loop().create_task(coro)
+        loop = self._loop()
+        try:
+            return loop.create_task(coro)
+        except AttributeError:
+            coro.close()  # it will never run: no "never awaited" warning on top of the error
+            self._raise_if_loop_lacks(loop, "create_task")
+            raise
 
     def _seconds(self) -> float:
-        return self._loop().time()
+        loop = self._loop()
+        try:
+            return loop.time()
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "time")
+            raise
 
     def _schedule(self, delay: float, fn: Callable[[], object]) -> asyncio.TimerHandle:
-        return self._loop().call_later(delay, fn)
+        loop = self._loop()
+        try:
+            return loop.call_later(delay, fn)
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "call_later")
+            raise
 
     def _report_error(self, exc: BaseException) -> None:
-        self._loop().call_exception_handler(
-            {"message": "Unhandled error in a txaio timer call", "exception": exc}
-        )
+        loop = self._loop()
+        context = {"message": "Unhandled error in a txaio timer call", "exception": exc}
+        try:
+            loop.call_exception_handler(context)
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "call_exception_handler")
+            raise
 
 
 # -- callbacks installed on futures (module level: no per-call closures) -----

@@ -90,7 +90,5 @@ class IBatchedTimer(abc.ABC):
     """
 
     @abc.abstractmethod
-    def call_later(
-        self, delay: float, func: Callable[..., object], *args: Any, **kwargs: Any
-    ) -> Any:
-        """Call ``func(*args, **kwargs)`` after ``delay`` seconds; the result has ``cancel()``."""
+    def call_later(self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any) -> Any:
+        """Call ``fn(*args, **kwargs)`` after ``delay`` seconds; the result has ``cancel()``."""

@@ -11,10 +11,14 @@ that no error was reported behind the test's back::
         txaio.call_later(5, calls.append, "late")
         txaio_framework.advance(5)
         assert calls == ["late"]
+        assert txaio_framework.now() == 5.0
 
 Restrict a test to some frameworks with
 ``@pytest.mark.txaio_frameworks("asyncio")``; run every test of a module once
 per framework with ``pytestmark = pytest.mark.usefixtures("txaio_framework")``.
+``--txaio-backends`` (or the ``txaio_backends`` ini value) chooses more loops
+(docs/backends.rst); a name that is not a backend, or a backend whose packages
+are missing, stops the run at start-up with one ``UsageError``.
 ``-p no:txaio`` switches the plugin off; with plugin autoloading disabled
 (``PYTEST_DISABLE_PLUGIN_AUTOLOAD``), ``-p txaio`` switches it on. The guide
 (docs/guide/testing.rst) has a complete example.
@@ -23,13 +27,12 @@ per framework with ``pytestmark = pytest.mark.usefixtures("txaio_framework")``.
 from __future__ import annotations
 
 import gc
-import importlib.util
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from txaio._backend_matrix import BACKENDS, backend_is_installed
+from txaio._backend_matrix import BACKENDS
 from txaio.testutil import replace_loop, use_framework
 
 if TYPE_CHECKING:
@@ -40,20 +43,19 @@ __all__ = ["Framework", "available_frameworks", "txaio_framework"]
 
 def available_frameworks() -> list[str]:
     """The frameworks installed here: asyncio always, Twisted when importable."""
-    names = ["asyncio"]
-    if importlib.util.find_spec("twisted") is not None:
-        names.append("twisted")
-    return names
+    return [name for name in ("asyncio", "twisted") if BACKENDS[name].is_installed()]
 
 
 class Framework:
     """The framework a test runs under, with its virtual clock.
 
     ``advance(seconds)`` moves the clock and runs what became due (and, on
-    asyncio, what is ready), ``result(future)`` returns a done future's value
-    or raises its error, and ``reported_errors()`` hands over the errors the
-    framework reported (asyncio's exception handler, Twisted's log) so the
-    test can assert on them. Errors left unclaimed fail the test.
+    asyncio, what is ready), ``now()`` reads it (seconds, a float, 0.0 at
+    the start of the test, on every backend), ``result(future)`` returns a
+    done future's value or raises its error, and ``reported_errors()`` hands
+    over the errors the framework reported (asyncio's exception handler,
+    Twisted's log) so the test can assert on them. Errors left unclaimed fail
+    the test.
     """
 
     def __init__(self, name: str, api: Any, clock: Any) -> None:
@@ -68,6 +70,10 @@ class Framework:
     def advance(self, seconds: float = 0.0) -> None:
         """Move the virtual clock by ``seconds`` and run everything that is due."""
         self.clock.advance(seconds)
+
+    def now(self) -> float:
+        """The virtual time in seconds: what txaio's loop reads (``loop.time()``, ``seconds()``)."""
+        return float(self.clock.seconds())
 
     def flush(self) -> None:
         """Run callbacks that are ready now (asyncio runs done-callbacks on a loop turn)."""
@@ -124,7 +130,12 @@ def _asyncio_clock(framework: Framework, make_loop: Any = None) -> Any:
 
 @pytest.fixture
 def txaio_framework(request: pytest.FixtureRequest) -> Iterator[Framework]:
-    """Run the test under one framework (parametrized), with a virtual clock."""
+    """Run the test under one framework (parametrized), with a virtual clock.
+
+    The value is a :class:`Framework`: ``advance(seconds)`` moves the clock,
+    ``now()`` reads it (seconds, a float, the same way on every backend),
+    ``result(future)`` and ``reported_errors()`` take outcomes and errors.
+    """
     backend = BACKENDS[getattr(request, "param", "asyncio")]
     name = backend.framework
     with use_framework(name) as api:
@@ -162,11 +173,16 @@ def txaio_framework(request: pytest.FixtureRequest) -> Iterator[Framework]:
             )
 
 
+_BACKENDS_KEY = pytest.StashKey[list[str]]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "txaio_frameworks(*names): run a txaio_framework test only under these frameworks",
     )
+    # Checked once, at start-up: a typo is one usage error, not one per test module.
+    config.stash[_BACKENDS_KEY] = requested_backends(config)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -181,21 +197,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def requested_backends(config: pytest.Config) -> list[str]:
     """The backend names chosen with ``--txaio-backends`` or the ``txaio_backends`` ini value.
 
-    ``all`` means every backend of the matrix; a requested backend whose
-    packages are missing is still parametrized, and skipped with the reason.
+    Nothing chosen means asyncio and, when installed, Twisted. ``all`` means
+    every backend of the matrix, and one whose packages are missing is
+    skipped with the reason. A backend named explicitly must be installed: a
+    missing one is a ``pytest.UsageError`` with the command that installs
+    it, and so is a name that is not a backend.
     """
     option: str | None = config.getoption("txaio_backends", None)
+    given_by = "--txaio-backends" if option else "the txaio_backends ini value"
     names: list[str] = option.split(",") if option else list(config.getini("txaio_backends"))
     names = [name.strip() for name in names if name.strip()]
     if not names:
         return available_frameworks()
-    if "all" in names:
-        return list(BACKENDS)
-    unknown = [name for name in names if name not in BACKENDS]
+    unknown = [name for name in names if name != "all" and name not in BACKENDS]
     if unknown:
         raise pytest.UsageError(
-            f"txaio_backends: unknown backend {', '.join(map(repr, unknown))}; "
-            f"choose 'all' or from {', '.join(BACKENDS)}"
+            f"{given_by}: unknown backend {', '.join(map(repr, unknown))}; "
+            f"the backends are {', '.join(BACKENDS)} (or all of them: 'all')"
+        )
+    if "all" in names:
+        return list(BACKENDS)
+    missing = [BACKENDS[name] for name in names if not BACKENDS[name].is_installed()]
+    if missing:
+        raise pytest.UsageError(
+            *(
+                f"{given_by}: backend {backend.name!r} needs {', '.join(backend.requires)}, "
+                f"which is not installed; install it with: {backend.install}"
+                for backend in missing
+            )
         )
     return names
 
@@ -203,9 +232,13 @@ def requested_backends(config: pytest.Config) -> list[str]:
 def _backend_param(name: str) -> Any:
     backend = BACKENDS[name]
     marks = []
-    if not backend_is_installed(backend):
+    if not backend.is_installed():
         missing = ", ".join(backend.requires)
-        marks.append(pytest.mark.skip(reason=f"backend {name} needs {missing} (not installed)"))
+        marks.append(
+            pytest.mark.skip(
+                reason=f"backend {name} needs {missing} (not installed: {backend.install})"
+            )
+        )
     return pytest.param(name, id=name, marks=marks)
 
 
@@ -224,7 +257,7 @@ def _check_frameworks_marker(marker: pytest.Mark) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "txaio_framework" not in metafunc.fixturenames:
         return
-    names = requested_backends(metafunc.config)
+    names = metafunc.config.stash[_BACKENDS_KEY]
     marker = metafunc.definition.get_closest_marker("txaio_frameworks")
     if marker is not None:
         _check_frameworks_marker(marker)

@@ -36,17 +36,16 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 
 from txaio import _api, _logging
-from txaio._api import (
+from txaio._api import API, NOT_GIVEN, NotAnError, close_coroutines, config, resolve_value
+from txaio._checks import (
     _INFINITY,
-    API,
-    NOT_GIVEN,
-    NotAnError,
     check_callable,
     check_callbacks,
+    check_canceller,
     check_delay,
-    config,
     enumerate_futures,
-    resolve_value,
+    not_a_future_item,
+    not_a_loop,
 )
 from txaio._failure import current_exception
 from txaio._logging import Logger
@@ -131,6 +130,7 @@ class TwistedAPI(API):
 
     framework = "twisted"
     _future_type = Deferred
+    _loop_needs = "a Twisted reactor or clock (IReactorTime: callLater, seconds)"
     __slots__ = ()
 
     def _reactor(self) -> Any:
@@ -147,9 +147,7 @@ class TwistedAPI(API):
         canceller: Callable[[Any], object] | None = None,
     ) -> Deferred[Any]:
         if canceller is not None and not callable(canceller):
-            raise TypeError(
-                f"canceller must be a callable taking the future, got {type(canceller).__name__}"
-            )
+            check_canceller(canceller)
         # Twisted types the canceller as returning None; it ignores whatever it returns.
         future: Deferred[Any] = Deferred(canceller)  # type: ignore[arg-type]
         if result is not NOT_GIVEN:
@@ -252,16 +250,15 @@ class TwistedAPI(API):
         self, futures: Iterable[Any], consume_exceptions: bool = True
     ) -> Deferred[list[Any]]:
         children: list[Deferred[Any]] = []
-        for index, child in enumerate_futures(futures):
+        items = enumerate_futures(futures)
+        for index, child in items:
             if isinstance(child, Deferred):
                 children.append(child)
             elif isinstance(child, Coroutine):
                 children.append(Deferred.fromCoroutine(child))
             else:
-                raise TypeError(
-                    f"futures[{index}] must be a Deferred or a coroutine, "
-                    f"got {type(child).__name__}"
-                )
+                close_coroutines(child, futures, items)
+                raise not_a_future_item(index, child, "Deferred")
         return _Gathering(children, consume_exceptions).outer
 
     # -- failures --------------------------------------------------------
@@ -295,15 +292,24 @@ class TwistedAPI(API):
             reactor = _default_reactor()
         # Forwarding *args and **kwargs costs ~20% of a callLater: spared for the
         # common calls, with no keyword and none or one positional argument.
-        if kwargs or len(args) > 1:
-            return reactor.callLater(delay, fn, *args, **kwargs)
-        if args:
-            return reactor.callLater(delay, fn, args[0])
-        return reactor.callLater(delay, fn)
+        try:
+            if kwargs or len(args) > 1:
+                return reactor.callLater(delay, fn, *args, **kwargs)
+            if args:
+                return reactor.callLater(delay, fn, args[0])
+            return reactor.callLater(delay, fn)
+        except AttributeError:
+            self._raise_if_loop_lacks(reactor, "callLater")
+            raise
 
     def sleep(self, delay: float) -> Deferred[None]:
         check_delay(delay)
-        return deferLater(self._reactor(), delay, _nothing)
+        reactor = self._reactor()
+        try:
+            return deferLater(reactor, delay, _nothing)
+        except AttributeError:
+            self._raise_if_loop_lacks(reactor, "callLater")
+            raise
 
     # -- loops -----------------------------------------------------------
 
@@ -311,10 +317,7 @@ class TwistedAPI(API):
         if not (
             callable(getattr(loop, "callLater", None)) and callable(getattr(loop, "seconds", None))
         ):
-            raise TypeError(
-                "loop must be a Twisted reactor or clock (IReactorTime: callLater, seconds), "
-                f"got {type(loop).__name__}"
-            )
+            raise not_a_loop(loop, "loop", self._loop_needs)
         # The configured reactor, else the one installed in this process (if any).
         configured = self.config.loop
         if configured is None:
@@ -361,11 +364,21 @@ class TwistedAPI(API):
         return Deferred.fromCoroutine(coro)
 
     def _seconds(self) -> float:
-        seconds: float = self._reactor().seconds()
+        reactor = self._reactor()
+        try:
+            seconds: float = reactor.seconds()
+        except AttributeError:
+            self._raise_if_loop_lacks(reactor, "seconds")
+            raise
         return seconds
 
     def _schedule(self, delay: float, fn: Callable[[], object]) -> Any:
-        return self._reactor().callLater(delay, fn)
+        reactor = self._reactor()
+        try:
+            return reactor.callLater(delay, fn)
+        except AttributeError:
+            self._raise_if_loop_lacks(reactor, "callLater")
+            raise
 
     def _report_error(self, exc: BaseException) -> None:
         _log.failure("Unhandled error in a txaio timer call", Failure(exc))

@@ -2,24 +2,27 @@
 
 Every row of :data:`MISUSES` is one test, run on each backend by the
 ``txaio_framework`` fixture, and one row of the table in ``docs/bad-input.rst``
-(a test below keeps the two identical).
+(a test below keeps the two identical). The docs show the messages as the
+backends print them; the regular expression each must match (the part that is
+the contract: which argument, what is allowed) stays here.
 """
 
 from __future__ import annotations
 
 import ast
 import builtins
-import csv
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 import txaio
-from txaio.testutil import use_framework
+from txaio._checks import check_delay
+from txaio.testutil import replace_loop, use_framework
 
 DOCS_PAGE = Path(__file__).resolve().parents[2] / "docs" / "bad-input.rst"
 
@@ -29,15 +32,25 @@ class Misuse:
     """One row: what is done wrong, and the error it must raise."""
 
     name: str
-    #: The call as the docs show it (``f`` is a pending future).
+    #: The call as the docs show it (``f`` is a pending future, ``timer`` a batched timer).
     example: str
     #: Does the wrong thing; gets the framework's name ("asyncio" or "twisted").
     action: Callable[[str], object]
     #: The exception's class name; ``InvalidStateError`` means the backend's own
     #: subclass of ``txaio.InvalidStateError`` (which is also the framework's error).
     error: str
-    #: A regular expression the message must match (it names the argument).
+    #: A regular expression every backend's message matches (it names the argument).
+    pattern: str
+    #: The message exactly as asyncio prints it (and Twisted too, unless ``twisted`` is set).
     message: str
+    #: The message exactly as Twisted prints it, where it differs.
+    twisted: str | None = None
+
+    def message_on(self, framework: str) -> str:
+        """The exact message on ``framework``."""
+        if framework == "twisted" and self.twisted is not None:
+            return self.twisted
+        return self.message
 
 
 def _pending() -> object:
@@ -72,6 +85,26 @@ def _unknown_framework(framework: str) -> object:
         return None
 
 
+async def fetch() -> None:
+    """An ``async def`` whose coroutine is passed where a list is wanted."""
+
+
+def _gather_one_coroutine(framework: str) -> object:
+    coro = fetch()
+    try:
+        return txaio.gather(coro)
+    finally:
+        assert coro.cr_frame is None, "gather() must close the coroutine it refuses"
+
+
+def _on_a_string_loop(action: Callable[[], object]) -> Callable[[str], object]:
+    def misuse(framework: str) -> object:
+        with replace_loop("a string"):
+            return action()
+
+    return misuse
+
+
 MISUSES: list[Misuse] = [
     # -- selection
     Misuse(
@@ -80,6 +113,7 @@ MISUSES: list[Misuse] = [
         _before_selection,
         "RuntimeError",
         r"no framework yet: call txaio\.use_asyncio\(\) or txaio\.use_twisted\(\)",
+        "txaio has no framework yet: call txaio.use_asyncio() or txaio.use_twisted() first",
     ),
     Misuse(
         "double selection",
@@ -87,6 +121,8 @@ MISUSES: list[Misuse] = [
         _select_the_other,
         "RuntimeError",
         r"already uses (asyncio|twisted); it cannot switch to (twisted|asyncio)",
+        "txaio already uses asyncio; it cannot switch to twisted in the same process",
+        twisted="txaio already uses twisted; it cannot switch to asyncio in the same process",
     ),
     Misuse(
         "unknown framework",
@@ -94,6 +130,7 @@ MISUSES: list[Misuse] = [
         _unknown_framework,
         "ValueError",
         r"framework must be one of \['asyncio', 'twisted'\], got 'trio'",
+        "framework must be one of ['asyncio', 'twisted'], got 'trio'",
     ),
     # -- creating futures
     Misuse(
@@ -102,6 +139,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.create_future(result=1, error=KeyError()),
         "ValueError",
         r"create_future\(\) takes result or error, not both",
+        "create_future() takes result or error, not both",
     ),
     Misuse(
         "error not an exception",
@@ -109,6 +147,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.create_future(error="boom"),
         "TypeError",
         r"error must be an exception or an IFailedFuture, got str",
+        "error must be an exception or an IFailedFuture, got str",
     ),
     Misuse(
         "canceller not callable",
@@ -116,6 +155,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.create_future(canceller="stop"),
         "TypeError",
         r"canceller must be a callable taking the future, got str",
+        "canceller must be a callable taking the future, got str",
     ),
     Misuse(
         "failed future of a non-exception",
@@ -123,6 +163,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.create_future_error(42),
         "TypeError",
         r"error must be an exception or an IFailedFuture, got int",
+        "error must be an exception or an IFailedFuture, got int",
     ),
     Misuse(
         "as_future of a non-callable",
@@ -130,6 +171,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.as_future(42),
         "TypeError",
         r"fn must be callable, got int",
+        "fn must be callable, got int",
     ),
     # -- resolving, rejecting, cancelling
     Misuse(
@@ -138,6 +180,8 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.resolve(42, 1),
         "TypeError",
         r"future must be an? (asyncio Future|Twisted Deferred), got int",
+        "future must be an asyncio Future, got int",
+        twisted="future must be a Twisted Deferred, got int",
     ),
     Misuse(
         "double resolve",
@@ -145,6 +189,10 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.resolve(_resolved(), 2),
         "InvalidStateError",
         r"resolve\(\): the (future is|Deferred has) already",
+        "resolve(): the future is already resolved; a future can be resolved, rejected or "
+        "cancelled once",
+        twisted="resolve(): the Deferred has already fired (or was cancelled); a future can be "
+        "resolved, rejected or cancelled once",
     ),
     Misuse(
         "resolve after cancel",
@@ -152,6 +200,10 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.resolve(_cancelled(), 1),
         "InvalidStateError",
         r"resolve\(\): the (future is|Deferred has) already",
+        "resolve(): the future is already cancelled; a future can be resolved, rejected or "
+        "cancelled once",
+        twisted="resolve(): the Deferred has already fired (or was cancelled); a future can be "
+        "resolved, rejected or cancelled once",
     ),
     Misuse(
         "reject after resolve",
@@ -159,6 +211,10 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.reject(_resolved(), KeyError()),
         "InvalidStateError",
         r"reject\(\): the (future is|Deferred has) already",
+        "reject(): the future is already resolved; a future can be resolved, rejected or "
+        "cancelled once",
+        twisted="reject(): the Deferred has already fired (or was cancelled); a future can be "
+        "resolved, rejected or cancelled once",
     ),
     Misuse(
         "reject with a non-exception",
@@ -166,6 +222,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.reject(_pending(), "it failed"),
         "TypeError",
         r"error must be an exception or an IFailedFuture, got str",
+        "error must be an exception or an IFailedFuture, got str",
     ),
     Misuse(
         "reject with an exception class",
@@ -173,6 +230,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.reject(_pending(), KeyError),
         "TypeError",
         r"error must be an exception or an IFailedFuture, got type",
+        "error must be an exception or an IFailedFuture, got type",
     ),
     Misuse(
         "reject with no exception to take",
@@ -180,6 +238,8 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.reject(_pending()),
         "RuntimeError",
         r"reject\(\) needs an exception: call it inside an 'except' block",
+        "reject() needs an exception: call it inside an 'except' block or pass the exception "
+        "explicitly",
     ),
     Misuse(
         "cancel a non-future",
@@ -187,6 +247,8 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.cancel("f"),
         "TypeError",
         r"future must be an? (asyncio Future|Twisted Deferred), got str",
+        "future must be an asyncio Future, got str",
+        twisted="future must be a Twisted Deferred, got str",
     ),
     Misuse(
         "is_called of a non-future",
@@ -194,6 +256,8 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.is_called(None),
         "TypeError",
         r"future must be an? (asyncio Future|Twisted Deferred), got NoneType",
+        "future must be an asyncio Future, got NoneType",
+        twisted="future must be a Twisted Deferred, got NoneType",
     ),
     # -- callbacks and gather
     Misuse(
@@ -202,6 +266,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.add_callbacks(_pending(), None, None),
         "ValueError",
         r"add_callbacks\(\) needs a callback or an errback \(both are None\)",
+        "add_callbacks() needs a callback or an errback (both are None)",
     ),
     Misuse(
         "callback not callable",
@@ -209,6 +274,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.add_callbacks(_pending(), "print", None),
         "TypeError",
         r"callback must be callable or None, got str",
+        "callback must be callable or None, got str",
     ),
     Misuse(
         "errback not callable",
@@ -216,6 +282,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.add_callbacks(_pending(), print, 42),
         "TypeError",
         r"errback must be callable or None, got int",
+        "errback must be callable or None, got int",
     ),
     Misuse(
         "callbacks on a non-future",
@@ -223,13 +290,16 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.add_callbacks(42, print, None),
         "TypeError",
         r"future must be an? (asyncio Future|Twisted Deferred), got int",
+        "future must be an asyncio Future, got int",
+        twisted="future must be a Twisted Deferred, got int",
     ),
     Misuse(
         "gather a non-iterable",
         "txaio.gather(42)",
         lambda fw: txaio.gather(42),
         "TypeError",
-        r"futures must be an iterable of futures or coroutines, got int",
+        r"futures must be a list \(or other iterable\) of futures or coroutines, got int",
+        "futures must be a list (or other iterable) of futures or coroutines, got int",
     ),
     Misuse(
         "gather of non-futures",
@@ -237,6 +307,48 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.gather([_pending(), 2]),
         "TypeError",
         r"futures\[1\] must be an? (Future|Deferred) or a coroutine, got int",
+        "futures[1] must be a Future or a coroutine, got int",
+        twisted="futures[1] must be a Deferred or a coroutine, got int",
+    ),
+    Misuse(
+        "gather of one future",
+        "txaio.gather(f)",
+        lambda fw: txaio.gather(_pending()),
+        "TypeError",
+        r"futures must be a list \(or other iterable\) of futures or coroutines, "
+        r"got (Future|Deferred): pass gather\(\[f\]\) for one future",
+        "futures must be a list (or other iterable) of futures or coroutines, "
+        "got Future: pass gather([f]) for one future",
+        twisted="futures must be a list (or other iterable) of futures or coroutines, "
+        "got Deferred: pass gather([f]) for one future",
+    ),
+    Misuse(
+        "gather of one coroutine",
+        "txaio.gather(fetch())",
+        _gather_one_coroutine,
+        "TypeError",
+        r"futures must be a list \(or other iterable\) of futures or coroutines, "
+        r"got coroutine: pass gather\(\[coro\]\) for one coroutine",
+        "futures must be a list (or other iterable) of futures or coroutines, "
+        "got coroutine: pass gather([coro]) for one coroutine",
+    ),
+    Misuse(
+        "gather of a string",
+        'txaio.gather("f")',
+        lambda fw: txaio.gather("f"),
+        "TypeError",
+        r"futures must be a list \(or other iterable\) of futures or coroutines, got str",
+        "futures must be a list (or other iterable) of futures or coroutines, got str",
+    ),
+    Misuse(
+        "gather of a dict",
+        'txaio.gather({"a": f})',
+        lambda fw: txaio.gather({"a": _pending()}),
+        "TypeError",
+        r"futures must be a list \(or other iterable\) of futures or coroutines, got dict: "
+        r"a mapping iterates its keys",
+        "futures must be a list (or other iterable) of futures or coroutines, got dict: "
+        "a mapping iterates its keys; pass gather(list(d.values()))",
     ),
     # -- failures
     Misuse(
@@ -245,6 +357,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.create_failure("boom"),
         "TypeError",
         r"exception must be an exception instance, got str",
+        "exception must be an exception instance, got str",
     ),
     Misuse(
         "failure with no exception to take",
@@ -252,6 +365,8 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.create_failure(),
         "RuntimeError",
         r"create_failure\(\) needs an exception: call it inside an 'except' block",
+        "create_failure() needs an exception: call it inside an 'except' block or pass the "
+        "exception explicitly",
     ),
     Misuse(
         "failure_message of a non-failure",
@@ -259,6 +374,8 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.failure_message(KeyError("k")),
         "TypeError",
         r"fail must be an IFailedFuture .*, got KeyError",
+        "fail must be an IFailedFuture (as given to an errback or made by create_failure()), "
+        "got KeyError",
     ),
     Misuse(
         "failure_traceback of a non-failure",
@@ -266,6 +383,8 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.failure_traceback(None),
         "TypeError",
         r"fail must be an IFailedFuture .*, got NoneType",
+        "fail must be an IFailedFuture (as given to an errback or made by create_failure()), "
+        "got NoneType",
     ),
     Misuse(
         "failure_format_traceback of a non-failure",
@@ -273,6 +392,8 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.failure_format_traceback("tb"),
         "TypeError",
         r"fail must be an IFailedFuture .*, got str",
+        "fail must be an IFailedFuture (as given to an errback or made by create_failure()), "
+        "got str",
     ),
     # -- time
     Misuse(
@@ -281,6 +402,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.call_later(-1, print),
         "ValueError",
         r"delay must be a finite number of seconds >= 0, got -1",
+        "delay must be a finite number of seconds >= 0, got -1",
     ),
     Misuse(
         "infinite delay",
@@ -288,6 +410,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.call_later(math.inf, print),
         "ValueError",
         r"delay must be a finite number of seconds >= 0, got inf",
+        "delay must be a finite number of seconds >= 0, got inf",
     ),
     Misuse(
         "NaN delay",
@@ -295,6 +418,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.call_later(math.nan, print),
         "ValueError",
         r"delay must be a finite number of seconds >= 0, got nan",
+        "delay must be a finite number of seconds >= 0, got nan",
     ),
     Misuse(
         "delay not a number",
@@ -302,6 +426,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.call_later("5", print),
         "TypeError",
         r"delay must be a number of seconds \(int or float\), got str",
+        "delay must be a number of seconds (int or float), got str",
     ),
     Misuse(
         "delay a bool",
@@ -309,6 +434,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.call_later(True, print),
         "TypeError",
         r"delay must be a number of seconds \(int or float\), got bool",
+        "delay must be a number of seconds (int or float), got bool",
     ),
     Misuse(
         "timer function not callable",
@@ -316,6 +442,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.call_later(1, "print"),
         "TypeError",
         r"fn must be callable, got str",
+        "fn must be callable, got str",
     ),
     Misuse(
         "negative sleep",
@@ -323,20 +450,31 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.sleep(-0.5),
         "ValueError",
         r"delay must be a finite number of seconds >= 0, got -0\.5",
+        "delay must be a finite number of seconds >= 0, got -0.5",
+    ),
+    Misuse(
+        "sleep not a number",
+        'txaio.sleep("1")',
+        lambda fw: txaio.sleep("1"),
+        "TypeError",
+        r"delay must be a number of seconds \(int or float\), got str",
+        "delay must be a number of seconds (int or float), got str",
     ),
     Misuse(
         "bucket of zero seconds",
         "txaio.make_batched_timer(0)",
         lambda fw: txaio.make_batched_timer(0),
         "ValueError",
-        r"bucket_seconds must be a finite number > 0, got 0",
+        r"bucket_seconds must be a finite number of seconds > 0, got 0",
+        "bucket_seconds must be a finite number of seconds > 0, got 0",
     ),
     Misuse(
         "bucket not a number",
         'txaio.make_batched_timer("1s")',
         lambda fw: txaio.make_batched_timer("1s"),
         "TypeError",
-        r"bucket_seconds must be a real number \(int or float\), got str",
+        r"bucket_seconds must be a number of seconds \(int or float\), got str",
+        "bucket_seconds must be a number of seconds (int or float), got str",
     ),
     Misuse(
         "chunk size of zero",
@@ -344,6 +482,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.make_batched_timer(1, chunk_size=0),
         "ValueError",
         r"chunk_size must be an int >= 1, got 0",
+        "chunk_size must be an int >= 1, got 0",
     ),
     Misuse(
         "chunk size not an int",
@@ -351,20 +490,31 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.make_batched_timer(1, chunk_size=2.5),
         "TypeError",
         r"chunk_size must be an int >= 1, got float",
+        "chunk_size must be an int >= 1, got float",
     ),
     Misuse(
         "negative batched delay",
-        "txaio.make_batched_timer(1).call_later(-1, print)",
+        "timer.call_later(-1, print)",
         lambda fw: txaio.make_batched_timer(1).call_later(-1, print),
         "ValueError",
-        r"delay must be a finite number >= 0, got -1",
+        r"delay must be a finite number of seconds >= 0, got -1",
+        "delay must be a finite number of seconds >= 0, got -1",
+    ),
+    Misuse(
+        "batched delay not a number",
+        'timer.call_later("1", print)',
+        lambda fw: txaio.make_batched_timer(1).call_later("1", print),
+        "TypeError",
+        r"delay must be a number of seconds \(int or float\), got str",
+        "delay must be a number of seconds (int or float), got str",
     ),
     Misuse(
         "batched function not callable",
-        "txaio.make_batched_timer(1).call_later(1, None)",
+        "timer.call_later(1, None)",
         lambda fw: txaio.make_batched_timer(1).call_later(1, None),
         "TypeError",
-        r"func must be callable, got NoneType",
+        r"fn must be callable, got NoneType",
+        "fn must be callable, got NoneType",
     ),
     # -- logging
     Misuse(
@@ -373,6 +523,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.set_global_log_level("loud"),
         "InvalidLogLevel",
         r"level must be one of none, critical, error, warn, info, debug, trace; got 'loud'",
+        "level must be one of none, critical, error, warn, info, debug, trace; got 'loud'",
     ),
     Misuse(
         "unknown logger level",
@@ -380,6 +531,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.make_logger("verbose"),
         "InvalidLogLevel",
         r"level must be one of none, critical, error, warn, info, debug, trace; got 'verbose'",
+        "level must be one of none, critical, error, warn, info, debug, trace; got 'verbose'",
     ),
     Misuse(
         "unknown start_logging level",
@@ -387,6 +539,7 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.start_logging(level=10),
         "InvalidLogLevel",
         r"level must be one of none, critical, error, warn, info, debug, trace; got 10",
+        "level must be one of none, critical, error, warn, info, debug, trace; got 10",
     ),
     # -- loops
     Misuse(
@@ -395,6 +548,32 @@ MISUSES: list[Misuse] = [
         lambda fw: txaio.with_config(loop="main"),
         "TypeError",
         r"loop must be an? (asyncio event loop|Twisted reactor).*, got str",
+        "loop must be an asyncio event loop (create_future, call_later, time, ...) or None, "
+        "got str",
+        twisted="loop must be a Twisted reactor or clock (IReactorTime: callLater, seconds) "
+        "or None, got str",
+    ),
+    Misuse(
+        "config.loop not a loop",
+        'txaio.config.loop = "a string"; txaio.call_later(1, print)',
+        _on_a_string_loop(lambda: txaio.call_later(1, print)),
+        "TypeError",
+        r"txaio\.config\.loop must be an? (asyncio event loop|Twisted reactor).*, got str",
+        "txaio.config.loop must be an asyncio event loop (create_future, call_later, time, ...) "
+        "or None, got str (it has no 'call_later')",
+        twisted="txaio.config.loop must be a Twisted reactor or clock "
+        "(IReactorTime: callLater, seconds) or None, got str (it has no 'callLater')",
+    ),
+    Misuse(
+        "config.loop not a loop, batched timer",
+        'txaio.config.loop = "a string"; timer.call_later(1, print)',
+        _on_a_string_loop(lambda: txaio.make_batched_timer(1).call_later(1, print)),
+        "TypeError",
+        r"txaio\.config\.loop must be an? (asyncio event loop|Twisted reactor).*, got str",
+        "txaio.config.loop must be an asyncio event loop (create_future, call_later, time, ...) "
+        "or None, got str (it has no 'time')",
+        twisted="txaio.config.loop must be a Twisted reactor or clock "
+        "(IReactorTime: callLater, seconds) or None, got str (it has no 'seconds')",
     ),
 ]
 
@@ -414,12 +593,22 @@ def _expected_type(misuse: Misuse, framework: str) -> type[BaseException]:
     return builtin
 
 
-@pytest.mark.parametrize("misuse", MISUSES, ids=[m.name.replace(" ", "-") for m in MISUSES])
+IDS = [m.name.replace(" ", "-") for m in MISUSES]
+
+
+@pytest.mark.parametrize("misuse", MISUSES, ids=IDS)
 def test_misuse_raises_the_documented_error(txaio_framework, misuse):
     with pytest.raises(BaseException) as caught:
         misuse.action(txaio_framework.name)
     assert caught.type is _expected_type(misuse, txaio_framework.name)
-    assert re.search(misuse.message, str(caught.value)), str(caught.value)
+    assert re.search(misuse.pattern, str(caught.value)), str(caught.value)
+    assert str(caught.value) == misuse.message_on(txaio_framework.name)
+
+
+@pytest.mark.parametrize("misuse", MISUSES, ids=IDS)
+def test_the_shown_messages_match_the_pattern(misuse):
+    for framework in ("asyncio", "twisted"):
+        assert re.search(misuse.pattern, misuse.message_on(framework))
 
 
 def test_the_table_has_at_least_fifteen_rows():
@@ -427,23 +616,40 @@ def test_the_table_has_at_least_fifteen_rows():
     assert len({m.name for m in MISUSES}) == len(MISUSES)
 
 
-def _documented_rows() -> list[list[str]]:
-    """The rows of the csv-table in the docs page: the indented lines after its options."""
-    block = DOCS_PAGE.read_text(encoding="utf-8").split(".. csv-table::", 1)[1]
-    rows: list[str] = []
-    for line in block.splitlines()[1:]:
-        if line.strip().startswith(":"):
-            continue
-        if rows and not line.strip():
-            break
-        if line.strip():
-            rows.append(line.strip())
-    return [[cell.strip("`") for cell in row] for row in csv.reader(rows, skipinitialspace=True)]
+def docs_table() -> str:
+    """The table of ``docs/bad-input.rst``, as :data:`MISUSES` says it must read.
+
+    Two columns, so that it fits the page: the misuse over its example, and
+    the exception over its message (asyncio's and Twisted's where they differ).
+    """
+    lines = [
+        ".. list-table:: Misuse and example; the exception and its exact message",
+        "   :header-rows: 1",
+        "   :widths: 1 1",
+        "   :width: 100%",
+        "",
+        "   * - Misuse and example",
+        "     - Exception and message",
+    ]
+    for misuse in MISUSES:
+        lines += [
+            f"   * - | **{misuse.name}**",
+            f"       | ``{misuse.example}``",
+            f"     - | ``{misuse.error}``",
+        ]
+        if misuse.twisted is None:
+            lines.append(f"       | ``{misuse.message}``")
+        else:
+            lines.append(f"       | asyncio: ``{misuse.message}``")
+            lines.append(f"       | Twisted: ``{misuse.twisted}``")
+    return "\n".join(lines) + "\n"
 
 
 def test_docs_table_lists_every_row_in_order():
-    expected = [[m.name, m.example, m.error, m.message] for m in MISUSES]
-    assert _documented_rows() == expected
+    table = docs_table()
+    assert table in DOCS_PAGE.read_text(encoding="utf-8"), (
+        f"docs/bad-input.rst must contain this table:\n\n{table}"
+    )
 
 
 def test_the_library_checks_arguments_without_assert():
@@ -455,3 +661,53 @@ def test_the_library_checks_arguments_without_assert():
         if isinstance(node, ast.Assert)
     ]
     assert offenders == []
+
+
+BAD_DELAYS = [-1, -0.5, math.inf, math.nan, "5", None, True, [1]]
+
+
+def _error_of(action: Callable[[], object]) -> tuple[type[BaseException], str]:
+    with pytest.raises((TypeError, ValueError)) as caught:
+        action()
+    return caught.type, str(caught.value)
+
+
+@pytest.mark.parametrize("delay", BAD_DELAYS, ids=repr)
+def test_a_bad_delay_reads_the_same_from_every_timer(txaio_framework, delay):
+    timer = txaio.make_batched_timer(1)
+    errors = {
+        _error_of(lambda: txaio.call_later(delay, print)),
+        _error_of(lambda: txaio.sleep(delay)),
+        _error_of(lambda: timer.call_later(delay, print)),
+    }
+    assert len(errors) == 1, errors
+
+
+@pytest.mark.parametrize("fn", [None, 42, "print"], ids=repr)
+def test_a_function_that_is_not_callable_reads_the_same_everywhere(txaio_framework, fn):
+    timer = txaio.make_batched_timer(1)
+    errors = {
+        _error_of(lambda: txaio.call_later(1, fn)),
+        _error_of(lambda: timer.call_later(1, fn)),
+        _error_of(lambda: txaio.as_future(fn)),
+    }
+    assert errors == {(TypeError, f"fn must be callable, got {type(fn).__name__}")}
+
+
+@pytest.mark.parametrize(
+    "delay",
+    [0, 0.0, -0.0, 1, 2.5, 1e300, Fraction(1, 3), *BAD_DELAYS, -math.inf, False, 1j],
+    ids=repr,
+)
+def test_call_later_quick_test_agrees_with_check_delay(txaio_framework, delay):
+    """call_later tests the delay inline (a hot path): it must accept what check_delay does."""
+    try:
+        check_delay(delay)
+    except (TypeError, ValueError) as exc:
+        expected: tuple[type[BaseException], str] | None = (type(exc), str(exc))
+    else:
+        expected = None
+    if expected is None:
+        txaio.call_later(delay, print).cancel()
+    else:
+        assert _error_of(lambda: txaio.call_later(delay, print)) == expected
