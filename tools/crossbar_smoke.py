@@ -8,8 +8,10 @@ It runs `crossbar init` in the empty directory, moves every TCP transport of the
 node configuration to 127.0.0.1 on a free port, runs `crossbar start` for the given time,
 stops it with SIGINT and waits for it to exit.  Then it checks that
 
-- the router, its realm and every transport started (the log lines that say so, and an HTTP
-  request answered by the Web transport), and the node shut down cleanly with exit code 0;
+- the router, its realm and every transport started (the log lines that say so, an HTTP
+  request answered by the Web transport, and a WAMP client on each transport that registers,
+  calls, subscribes and publishes on realm1: Twisted over WebSocket, asyncio over RawSocket),
+  and the node shut down cleanly with exit code 0;
 - every line that Crossbar.io printed, on stdout and on stderr, is a tagged log line
   ("2026-01-01T00:00:00+0000 [Controller   1234] text"); the only untagged lines allowed are
   the pretty-printed Python value that follows a tagged line ending in "=";
@@ -52,6 +54,7 @@ FORMAT_FAILURE_MARKERS = (
 BOOT_COMPLETE = "NODE_BOOT_COMPLETE"
 BOOT_TIMEOUT_SECONDS = 90.0
 EXIT_TIMEOUT_SECONDS = 30.0
+CLIENT_TIMEOUT_SECONDS = 30.0
 
 
 @dataclass
@@ -77,32 +80,21 @@ def free_port() -> int:
         return port
 
 
-def move_transports_to_free_ports(config_path: Path) -> list[int]:
-    """Rewrite every TCP transport endpoint to 127.0.0.1 and a free port; return the ports."""
+def move_transports_to_free_ports(config_path: Path) -> dict[str, int]:
+    """Move every TCP transport to 127.0.0.1 and a free port; return {transport type: port}."""
     config = json.loads(config_path.read_text())
-    ports: list[int] = []
+    ports: dict[str, int] = {}
     for worker in config.get("workers", []):
         for transport in worker.get("transports", []):
             endpoint = transport.get("endpoint", {})
             if endpoint.get("type") == "tcp":
                 endpoint["port"] = free_port()
                 endpoint["interface"] = "127.0.0.1"
-                ports.append(endpoint["port"])
+                ports[transport["type"]] = endpoint["port"]
     if not ports:
         raise SystemExit(f"crossbar smoke: no TCP transport in {config_path}")
     config_path.write_text(json.dumps(config, indent=4))
     return ports
-
-
-def web_transport_ports(config_path: Path) -> list[int]:
-    """The ports of the transports of type "web" (they answer HTTP)."""
-    config = json.loads(config_path.read_text())
-    return [
-        transport["endpoint"]["port"]
-        for worker in config.get("workers", [])
-        for transport in worker.get("transports", [])
-        if transport.get("type") == "web"
-    ]
 
 
 def parse_records(stream: str, lines: list[str], problems: list[str]) -> list[LogRecord]:
@@ -209,6 +201,86 @@ def http_get(port: int) -> str:
         return f"error: {error}"
 
 
+def wamp_client(url: str) -> int:
+    """Join realm1 at ``url``; register, call, subscribe, publish; print the result; 0 if right.
+
+    Twisted over WebSocket ("ws://..."), asyncio over RawSocket ("rs://..."): the client side of
+    Autobahn on this txaio, against the router on this txaio.
+    """
+    from autobahn.wamp.types import PublishOptions
+
+    import txaio
+
+    if url.startswith("rs://"):
+        from autobahn.asyncio.wamp import ApplicationRunner, ApplicationSession
+    else:
+        from autobahn.twisted.wamp import ApplicationRunner, ApplicationSession
+
+    results: dict[str, object] = {}
+
+    class SmokeSession(ApplicationSession):
+        async def onJoin(self, details: object) -> None:
+            try:
+                await self.register(lambda a, b: a + b, "smoke.add2")
+                results["call"] = await self.call("smoke.add2", 2, 3)
+                received = txaio.create_future()
+                await self.subscribe(lambda text: txaio.resolve(received, text), "smoke.topic")
+                await self.publish(
+                    "smoke.topic",
+                    "hello",
+                    options=PublishOptions(acknowledge=True, exclude_me=False),
+                )
+                results["event"] = await received
+            except Exception as error:
+                results["error"] = f"{type(error).__name__}: {error}"
+            finally:
+                self.leave()
+
+        def onDisconnect(self) -> None:
+            if url.startswith("rs://"):
+                import asyncio
+
+                asyncio.get_event_loop().stop()
+            else:
+                from twisted.internet import reactor
+
+                if reactor.running:
+                    reactor.stop()
+
+    ApplicationRunner(url, "realm1").run(SmokeSession)
+    ok = results.get("call") == 5 and results.get("event") == "hello"
+    print(f"wamp client {url}: {results} {'OK' if ok else 'WRONG'}")
+    return 0 if ok else 1
+
+
+def run_wamp_clients(ports: dict[str, int], problems: list[str]) -> list[str]:
+    """Run a WAMP client on each transport in a subprocess; return their result lines."""
+    urls = []
+    if "web" in ports:
+        urls.append(f"ws://127.0.0.1:{ports['web']}/ws")
+    if "rawsocket" in ports:
+        urls.append(f"rs://127.0.0.1:{ports['rawsocket']}")
+    printed = []
+    for url in urls:
+        try:
+            client = subprocess.run(
+                [sys.executable, os.path.abspath(__file__), "--client", url],
+                capture_output=True,
+                text=True,
+                timeout=CLIENT_TIMEOUT_SECONDS,
+                check=False,
+            )
+            output, code = client.stdout + client.stderr, client.returncode
+        except subprocess.TimeoutExpired as expired:
+            output, code = str(expired.stdout or "") + str(expired.stderr or ""), None
+        verdicts = [line for line in output.splitlines() if "wamp client " in line]
+        printed.append(verdicts[-1] if verdicts else f"wamp client {url}: no result line")
+        if code != 0:
+            tail = "\n    ".join(output.strip().splitlines()[-8:])
+            problems.append(f"WAMP client {url} failed (exit {code}):\n    {tail}")
+    return printed
+
+
 def stop(process: subprocess.Popen[bytes], problems: list[str]) -> int | None:
     """SIGINT the node and wait for it; kill its process group if it does not exit."""
     if process.poll() is None:
@@ -225,10 +297,15 @@ def stop(process: subprocess.Popen[bytes], problems: list[str]) -> int | None:
 def main() -> int:
     """Run the smoke test; print the findings; 0 when every check passed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--crossbar", required=True, help="path of the crossbar executable")
-    parser.add_argument("--workdir", required=True, type=Path, help="an empty directory")
+    parser.add_argument("--crossbar", help="path of the crossbar executable")
+    parser.add_argument("--workdir", type=Path, help="an empty directory")
     parser.add_argument("--seconds", type=float, default=15.0, help="how long the node runs")
+    parser.add_argument("--client", metavar="URL", help="only run the WAMP client against URL")
     arguments = parser.parse_args()
+    if arguments.client:
+        return wamp_client(arguments.client)
+    if not arguments.crossbar or not arguments.workdir:
+        parser.error("--crossbar and --workdir are required")
 
     workdir: Path = arguments.workdir.resolve()
     crossbar = os.path.abspath(arguments.crossbar)
@@ -243,7 +320,6 @@ def main() -> int:
         return 1
     config_path = cbdir / "config.json"
     ports = move_transports_to_free_ports(config_path)
-    web_ports = web_transport_ports(config_path)
 
     stdout_path, stderr_path = workdir / "stdout.log", workdir / "stderr.log"
     problems: list[str] = []
@@ -258,7 +334,12 @@ def main() -> int:
             start_new_session=True,  # its own process group: killable as a whole if it hangs
         )
         boot_seconds = wait_for_boot(process, stdout_path)
-        answers = {port: http_get(port) for port in web_ports} if process.poll() is None else {}
+        answers: dict[int, str] = {}
+        client_output: list[str] = []
+        if process.poll() is None:
+            if "web" in ports:
+                answers[ports["web"]] = http_get(ports["web"])
+            client_output = run_wamp_clients(ports, problems)
         remaining = arguments.seconds - (time.monotonic() - started)
         if remaining > 0 and process.poll() is None:
             time.sleep(remaining)
@@ -276,7 +357,7 @@ def main() -> int:
     for port, answer in answers.items():
         if answer != "200":
             problems.append(f"GET http://127.0.0.1:{port}/ -> {answer} (expected 200)")
-    check_required_lines(stdout + stderr, ports, problems)
+    check_required_lines(stdout + stderr, list(ports.values()), problems)
     records = parse_records("stdout", stdout_lines, problems)
     records += parse_records("stderr", stderr_lines, problems)
     check_continuations(records, problems)
@@ -290,6 +371,8 @@ def main() -> int:
         f"{len(stdout_lines)} stdout / {len(stderr_lines)} stderr lines, "
         f"{len(records)} log records"
     )
+    for line in client_output:
+        print(f"crossbar smoke: {line}")
     for problem in problems:
         print(f"crossbar smoke: FAIL {problem}")
     if problems:

@@ -7,7 +7,7 @@
 #
 # For each dependent it:
 #   1. Creates a venv (VENV_DIR/.venv-autobahn, VENV_DIR/.venv-crossbar) with
-#      Python 3.11, if it is missing.
+#      Python 3.11, if it is missing. VENV_DIR is the checkout holding this script.
 #   2. Installs the pinned packages (see PINS below; skipped when the venv's pins
 #      stamp matches). This also pulls in the published txaio as a dependency.
 #   3. Replaces the published txaio with a wheel of PROJECT_ROOT (built once, from
@@ -21,8 +21,8 @@
 # Environment variables:
 #   PYTHON=python3.11            interpreter used to create the venvs
 #   DEPENDENTS="autobahn crossbar"  which dependents to test
-#   DEPENDENTS_VENV_DIR=DIR      where the venvs live (default PROJECT_ROOT), e.g. to
-#                                test another tree without creating venvs inside it
+#   DEPENDENTS_VENV_DIR=DIR      where the venvs live (default: the checkout that holds
+#                                this script, so testing another tree writes nothing there)
 #   SKIP_TXAIO_SWAP=1            use the published txaio (baseline run); a venv that
 #                                holds this project's txaio gets the published one back
 #   DEPENDENTS_TEST_TIMEOUT      seconds allowed per suite (default 1800; the older
@@ -40,7 +40,9 @@ ROOT="$(cd "$ROOT" && pwd)"
 TOOLS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PYTHON="${PYTHON:-python3.11}"
 DEPENDENTS="${DEPENDENTS:-autobahn crossbar}"
-VENV_DIR="${DEPENDENTS_VENV_DIR:-$ROOT}"
+# The venvs live in the checkout that holds this script, not in PROJECT_ROOT: testing
+# another tree (`bash tools/test-dependents.sh /other/tree`) writes nothing there.
+VENV_DIR="${DEPENDENTS_VENV_DIR:-$(dirname "$TOOLS")}"
 mkdir -p "$VENV_DIR"
 VENV_DIR="$(cd "$VENV_DIR" && pwd)"
 TIMEOUT="${DEPENDENTS_TEST_TIMEOUT:-${AUTOBAHN_TEST_TIMEOUT:-1800}}"
