@@ -376,7 +376,7 @@ def main() -> int:
     for problem in problems:
         print(f"crossbar smoke: FAIL {problem}")
     if problems:
-        print(f"crossbar smoke: {len(problems)} problem(s); logs in {workdir}")
+        print(f"crossbar smoke: {len(problems)} problem(s)")
         return 1
     print("crossbar smoke: OK")
     return 0

@@ -206,14 +206,41 @@ run_trial() {
     summary="$(grep -E '^(PASSED|FAILED)' "$out" | tail -n 1 || true)"
     echo "$label: ${summary:-<no summary line>}  [exit $rc, $((end - start))s, log $out]"
     if [ "$rc" -ne 0 ] || [[ "$summary" != PASSED* ]]; then
-        echo "--- failures and errors in $out ---"
-        grep -E '^\[(FAIL|ERROR)\]' -A 12 "$out" | head -n 80 || true
-        echo "--- last 15 lines of $out ---"
-        tail -n 15 "$out" || true
+        summarize_trial "$out" || tail -n 15 "$out" || true
         record "$label" 1
     else
         record "$label" 0
     fi
+}
+
+# summarize_trial LOG: trial's failures and errors grouped by their exception line,
+# each with the deepest frame in the tested package and a few test names.
+summarize_trial() {
+    "$VPY" - "$1" <<'PY'
+import re, sys
+from collections import defaultdict
+
+text = open(sys.argv[1], errors="replace").read()
+groups = defaultdict(list)
+for block in re.split(r"^={70,}$", text, flags=re.M):
+    lines = block.strip("\n").splitlines()
+    if not lines or lines[0] not in ("[FAIL]", "[ERROR]"):
+        continue
+    blank = lines.index("") if "" in lines else len(lines)
+    trace, tests = lines[1:blank], [t for t in lines[blank + 1:] if t.strip()]
+    exception = next((t for t in reversed(trace) if t and not t.startswith(" ")), "?")
+    frames = [i for i, t in enumerate(trace) if t.startswith('  File "') and "/twisted/" not in t]
+    where = ""
+    if frames:
+        i = frames[-1]
+        where = trace[i].strip() + (" :: " + trace[i + 1].strip() if i + 1 < len(trace) else "")
+    groups[(lines[0], exception, where)].extend(tests)
+for (kind, exception, where), tests in sorted(groups.items(), key=lambda g: -len(g[1])):
+    print(f"  {len(tests)} x {kind} {exception}")
+    if where:
+        print(f"      at {where}")
+    print("      e.g. " + ", ".join(tests[:3]) + (" ..." if len(tests) > 3 else ""))
+PY
 }
 
 # run_pytest LABEL ROOTDIR ENV... -- ARGS...: python -m pytest ARGS from an empty dir.
@@ -237,7 +264,9 @@ run_pytest() {
         | tail -n 1 || true)"
     echo "$label: ${summary:-<no summary line>}  [exit $rc, $((end - start))s, log $out]"
     if [ "$rc" -ne 0 ]; then
-        grep -E '^(FAILED|ERROR) ' "$out" | head -n 60 || true
+        echo "  exception lines, most frequent first:"
+        grep -E '^E   ' "$out" | sort | uniq -c | sort -rn | head -n 20 || true
+        grep -E '^(FAILED|ERROR) ' "$out" | sed -E "s#[./]*${rootdir#/}/##" | head -n 40 || true
         [ -n "$summary" ] || tail -n 30 "$out" || true
         record "$label" 1
     else
