@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint docs docs-check bench test-autobahn test-matrix soak venv clean
+.PHONY: demo test lint docs docs-check bench test-dependents test-autobahn test-matrix soak venv clean
 
 venv: $(STAMP)
 
@@ -66,10 +66,14 @@ soak: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-## test-autobahn: Autobahn|Python's own Twisted and asyncio suites, run on this txaio
-## (own venv in .venv-autobahn; see tools/test-autobahn.sh)
-test-autobahn:
-	bash tools/test-autobahn.sh .
+## test-dependents: the test suites of txaio's big users, run on this txaio: Autobahn|Python's
+## Twisted and asyncio suites, Crossbar.io's trial and pytest suites and a real `crossbar start`
+## whose log lines are checked (own venvs .venv-autobahn, .venv-crossbar; tools/test-dependents.sh)
+test-dependents:
+	bash tools/test-dependents.sh .
+
+## test-autobahn: the former name of test-dependents; runs the same
+test-autobahn: test-dependents
 
 clean:
-	rm -rf $(VENV) .venv-autobahn .nox build dist src/*.egg-info docs/_build
+	rm -rf $(VENV) .venv-autobahn .venv-crossbar .nox build dist src/*.egg-info docs/_build
