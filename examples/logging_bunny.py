@@ -76,13 +76,18 @@ class Deterministic:
 
     here = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
+    def __init__(self):
+        # On Twisted, start_logging turns print() into log lines (as the spec's
+        # output shows): keep the real standard output.
+        self.stdout = sys.stdout
+
     def write(self, line):
         line = line.split(" ", 1)[1]  # each write is one line: "<time> <message>\n..."
         if line != "Main loop terminated.\n":
-            sys.stdout.write(line.replace(self.here, ""))
+            self.stdout.write(line.replace(self.here, ""))
 
     def flush(self):
-        sys.stdout.flush()
+        self.stdout.flush()
 
 
 def main():
