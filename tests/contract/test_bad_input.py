@@ -483,6 +483,40 @@ MISUSES: list[Misuse] = [
         r"fn must be callable, got NoneType",
         "fn must be callable, got NoneType",
     ),
+    # -- timeout and run
+    Misuse(
+        "negative timeout",
+        "txaio.timeout(f, -1)",
+        lambda fw: txaio.timeout(_pending(), -1),
+        "ValueError",
+        r"seconds must be a finite number of seconds >= 0, got -1",
+        "seconds must be a finite number of seconds >= 0, got -1",
+    ),
+    Misuse(
+        "timeout of a non-future",
+        "txaio.timeout(42, 1)",
+        lambda fw: txaio.timeout(42, 1),
+        "TypeError",
+        r"future_or_coroutine must be an? (Future|Deferred) or a coroutine, got int",
+        "future_or_coroutine must be a Future or a coroutine, got int",
+        twisted="future_or_coroutine must be a Deferred or a coroutine, got int",
+    ),
+    Misuse(
+        "run of a non-callable",
+        "txaio.run(42)",
+        lambda fw: txaio.run(42),
+        "TypeError",
+        r"main must be callable, got int",
+        "main must be callable, got int",
+    ),
+    Misuse(
+        "run on an unknown framework",
+        'txaio.run(main, framework="trio")',
+        lambda fw: txaio.run(print, framework="trio"),
+        "ValueError",
+        r"framework must be one of \['asyncio', 'twisted'\], got 'trio'",
+        "framework must be one of ['asyncio', 'twisted'], got 'trio'",
+    ),
     # -- logging
     Misuse(
         "unknown global log level",
