@@ -131,10 +131,13 @@ class _TableCellBreaks(HTML5Translator):
     ``DeferredList(fireOnOneErrback=True)`` made its column as wide as itself
     and pushed a table's last column out of view. In table cells the word is
     written in pieces with ``<wbr>`` (a break opportunity that copies as
-    nothing) after ``( [ , = . /``; names themselves never break.
+    nothing) after ``( [ , = . /``; names themselves never break, except
+    names longer than a column can hold (test names), after their ``_``.
     """
 
     _BREAK_AFTER = re.compile(r"(?<=[(\[,=./])(?=[^)\],.=/])")
+    _BREAK_LONG_NAME = re.compile(r"(?<=_)(?=[^_])")
+    _LONG_NAME = 32
     _table_cells = 0
 
     def visit_entry(self, node: nodes.Element) -> None:
@@ -151,7 +154,13 @@ class _TableCellBreaks(HTML5Translator):
             return
         for token in self.words_and_spaces.findall(self.encode(node.astext())):
             if token.strip():
-                pieces = self._BREAK_AFTER.split(token)
+                pieces = [
+                    piece
+                    for part in self._BREAK_AFTER.split(token)
+                    for piece in (
+                        self._BREAK_LONG_NAME.split(part) if len(part) > self._LONG_NAME else [part]
+                    )
+                ]
                 self.body.append("<wbr>".join(f'<span class="pre">{p}</span>' for p in pieces))
             else:
                 self.body.append("&#160;" * (len(token) - 1) + " ")
