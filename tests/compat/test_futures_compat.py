@@ -3,27 +3,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
 import pytest
 
 import txaio
-
-
-def _run(code: str) -> str:
-    """Run ``code`` in a fresh interpreter (warnings are errors); its standard output."""
-    process = subprocess.run(
-        [sys.executable, "-W", "error", "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert process.returncode == 0, process.stderr
-    return process.stdout
-
+from contract.test_logging_interop import run_script
 
 # -- 6. failure helpers never raise --------------------------------------------------------
 
@@ -162,7 +145,7 @@ def test_gather_not_consuming_leaves_the_error_in_its_input(txaio_framework):
 
 def test_twisted_config_loop_is_the_reactor_once_needed():
     """The published txaio sets ``txaio.config.loop`` to the reactor it imports."""
-    out = _run(
+    out = run_script(
         """
         import sys
         import txaio
@@ -205,7 +188,7 @@ def test_reject_with_a_non_exception_is_a_type_and_a_runtime_error(txaio_framewo
 def test_use_framework_with_a_backend_module_switches_for_docs_builds():
     """Autobahn|Python's, zlmdb's and cfxdb's docs/conf.py: ``txaio._use_framework(tx)``,
     then ``txaio._use_framework(aio)`` in the same process."""
-    out = _run(
+    out = run_script(
         """
         import txaio
         from txaio import aio, tx
@@ -220,7 +203,7 @@ def test_use_framework_with_a_backend_module_switches_for_docs_builds():
 
 def test_explicit_framework_is_falsy_until_selection():
     """zlmdb: ``if not txaio._explicit_framework: txaio.use_asyncio()``."""
-    out = _run(
+    out = run_script(
         """
         import txaio
         if not txaio._explicit_framework:
@@ -242,7 +225,7 @@ def test_as_future_of_cancel(txaio_framework):
 
 def test_names_imported_before_selection_work_after_it():
     """Crossbar.io: ``from txaio import time_ns, sleep, make_logger`` at import time."""
-    out = _run(
+    out = run_script(
         """
         from txaio import make_logger, sleep, time_ns
         log = make_logger()
@@ -261,7 +244,7 @@ def test_names_imported_before_selection_work_after_it():
 def test_with_twisted_and_interfaces_are_importable_after_import_txaio():
     """cfxdb: ``from txaio import with_twisted``; zlmdb annotates with
     ``txaio.interfaces.ILogger``."""
-    out = _run(
+    out = run_script(
         """
         import txaio
         print(txaio.interfaces.ILogger.__name__)
