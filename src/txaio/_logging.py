@@ -270,7 +270,7 @@ class Logger(ILogger):
             level = check_level(level)
         if namespace is None:
             namespace = _caller_namespace(sys._getframe(1))
-        self._setup(level, None if logger is _FRAMEWORK_LOGGER else logger, namespace, observer)
+        self._setup(level, logger, namespace, observer)
 
     def _setup(self, level: str | None, factory: Any, namespace: str, observer: Any) -> None:
         self._target = target = _Target(namespace, factory, observer)
@@ -361,20 +361,7 @@ class Logger(ILogger):
             problem = (
                 f"failure must be an IFailedFuture or an exception, got {type(failure).__name__}"
             )
-        if fail is None:
-            _publish(self._target, "critical", format, args, kwargs, problem)
-        else:
-            _publish_failure(self._target, format, args, kwargs, fail)
-
-
-class _FrameworkLogger:
-    """Marker for ``make_logger``'s default: the selected framework's logger class."""
-
-    def __repr__(self) -> str:
-        return "<the selected framework's logger>"
-
-
-_FRAMEWORK_LOGGER: Any = _FrameworkLogger()
+        _publish(self._target, "critical", format, args, kwargs, problem, fail)
 
 
 def make_logger(
@@ -516,8 +503,12 @@ def _publish(
     args: tuple[object, ...],
     values: Event,
     problem: str | None,
+    fail: IFailedFuture | None = None,
 ) -> None:
-    """Hand one log call to the framework logger; report (not raise) any error."""
+    """Hand one log call (with ``fail``: a ``failure()`` call) to the framework logger.
+
+    Any error on the way is reported on standard error, never raised.
+    """
     try:
         if args or not values:
             format = _prepare(format, args, values)
@@ -525,36 +516,19 @@ def _publish(
             category = values.get("log_category")
             if category is not None:
                 format = _categories.get(category, format)
+        if fail is not None:
+            _sink.failure(target.logger, format, fail, values)
+            return
         if level == "trace":
             values["txaio_trace"] = True
         if problem is not None:
             values["txaio_problem"] = problem
         _sink.emit(target.logger, level, format, values)
     except Exception as exc:
-        _report_failed_call(level, target.namespace, format, exc)
-
-
-def _publish_failure(
-    target: _Target, format: object, args: tuple[object, ...], values: Event, fail: IFailedFuture
-) -> None:
-    """Hand one ``failure()`` call to the framework logger; report (not raise) any error."""
-    try:
-        if args:
-            format = _prepare(format, args, values)
-        if values:
-            category = values.get("log_category")
-            if category is not None:
-                format = _categories.get(category, format)
-        _sink.failure(target.logger, format, fail, values)
-    except Exception as exc:
-        _report_failed_call("critical", target.namespace, format, exc)
-
-
-def _report_failed_call(level: str, namespace: str, format: object, exc: Exception) -> None:
-    _report(
-        f"a log call at {level} in {namespace} failed inside txaio "
-        f"({type(exc).__name__}: {safe_str(exc)}); its format was {safe_repr(format)}"
-    )
+        _report(
+            f"a log call at {level} in {target.namespace} failed inside txaio "
+            f"({type(exc).__name__}: {safe_str(exc)}); its format was {safe_repr(format)}"
+        )
 
 
 def _report(problem: str) -> None:

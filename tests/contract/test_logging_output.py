@@ -279,7 +279,7 @@ def test_an_unformattable_message_with_a_failure_keeps_the_traceback(txaio_frame
     try:
         raise KeyError("k")
     except KeyError:
-        txaio.make_logger().failure("{missing}")
+        txaio.make_logger().failure("{missing}", present=1)
     lines = captured.lines()
     assert lines[0] == "{missing} [txaio: could not format the message: KeyError: 'missing']"
     assert lines[-1] == "KeyError: 'k'"
