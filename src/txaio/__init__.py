@@ -7,7 +7,8 @@ Layout of the package:
 - ``_api.py`` is the backend contract (class ``API``) and the code shared by
   both backends; ``aio.py`` (asyncio) and ``tx.py`` (Twisted) implement it.
 - ``_failure.py`` (errors), ``_batched.py`` (batched timers) and
-  ``_logging.py`` (loggers) are framework-neutral cores.
+  ``_logging.py`` (loggers) are framework-neutral cores; ``_checks.py`` holds
+  every argument check, ``_interrupt.py`` Ctrl-C handling for :func:`run`.
 - ``testutil.py`` and ``pytest_plugin.py`` help users test on both backends.
 
 Importing txaio imports neither asyncio nor Twisted: that happens when a
