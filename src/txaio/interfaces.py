@@ -40,41 +40,43 @@ class ILogger(abc.ABC):
     """What a logger from :func:`txaio.make_logger` offers.
 
     Each level method takes a :pep:`3101` format string (positionally) and
-    keyword values; ``log_time`` and ``log_level`` are added to the values. A
-    method for a level that is switched off does nothing, and no method ever
-    raises.
+    keyword values; ``log_time`` and ``log_level`` are added to the values.
+    Positional values after the format fill its ``{}`` fields. A method for a
+    level that is switched off does nothing, and no method ever raises.
     """
 
     @abc.abstractmethod
-    def critical(self, format: object = None, /, **kwargs: Any) -> None:
+    def critical(self, format: object = None, /, *args: Any, **kwargs: Any) -> None:
         """Log a critical-level message."""
 
     @abc.abstractmethod
-    def error(self, format: object = None, /, **kwargs: Any) -> None:
+    def error(self, format: object = None, /, *args: Any, **kwargs: Any) -> None:
         """Log an error-level message."""
 
     @abc.abstractmethod
-    def warn(self, format: object = None, /, **kwargs: Any) -> None:
+    def warn(self, format: object = None, /, *args: Any, **kwargs: Any) -> None:
         """Log a warning-level message."""
 
     @abc.abstractmethod
-    def info(self, format: object = None, /, **kwargs: Any) -> None:
+    def info(self, format: object = None, /, *args: Any, **kwargs: Any) -> None:
         """Log an info-level message."""
 
     @abc.abstractmethod
-    def debug(self, format: object = None, /, **kwargs: Any) -> None:
+    def debug(self, format: object = None, /, *args: Any, **kwargs: Any) -> None:
         """Log a debug-level message."""
 
     @abc.abstractmethod
-    def trace(self, format: object = None, /, **kwargs: Any) -> None:
+    def trace(self, format: object = None, /, *args: Any, **kwargs: Any) -> None:
         """Log a trace-level message (below debug)."""
 
     @abc.abstractmethod
-    def emit(self, level: str, format: object = None, /, **kwargs: Any) -> None:
+    def emit(self, level: str, format: object = None, /, *args: Any, **kwargs: Any) -> None:
         """Log a message at ``level`` (one of :data:`log_levels`)."""
 
     @abc.abstractmethod
-    def failure(self, format: object = None, /, failure: object = None, **kwargs: Any) -> None:
+    def failure(
+        self, format: object = None, /, *args: Any, failure: object = None, **kwargs: Any
+    ) -> None:
         """Log ``failure`` (default: the exception being handled) with its traceback."""
 
     @abc.abstractmethod
