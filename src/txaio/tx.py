@@ -103,11 +103,13 @@ _cancelled: WeakSet[Deferred[Any]] = WeakSet()
 
 
 def _was_cancelled(future: Deferred[Any]) -> bool:
-    """True if ``future`` was cancelled (through txaio, or its result is the CancelledError)."""
-    if future in _cancelled:
-        return True
-    result = getattr(future, "result", None)
-    return isinstance(result, Failure) and result.check(CancelledError) is not None
+    """True if ``future`` was cancelled through txaio.cancel.
+
+    Not "its result is a CancelledError": a Deferred that *failed* with one
+    (a gather of a cancelled input, say) was not cancelled, and a late result
+    for it is an error, as on asyncio.
+    """
+    return future in _cancelled
 
 
 _global_reactor: Any = None
