@@ -33,7 +33,6 @@ from typing import Any
 __all__ = [
     "BACKENDS",
     "Backend",
-    "backend_is_installed",
     "make_asyncio_reactor_clock",
     "make_uvloop_clock",
 ]
@@ -59,11 +58,6 @@ class Backend:
     def is_installed(self) -> bool:
         """True when every module the backend needs can be imported."""
         return all(importlib.util.find_spec(module) is not None for module in self.requires)
-
-
-def backend_is_installed(backend: Backend) -> bool:
-    """True when every module the backend needs can be imported."""
-    return backend.is_installed()
 
 
 # -- the clocks ----------------------------------------------------------------

@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from txaio._backend_matrix import BACKENDS, backend_is_installed
+from e2e_backends import backend_params
 
 PROGRAM = Path(__file__).with_name("echo_program.py")
 PROCESS_LIMIT_SECONDS = 60
@@ -37,19 +36,7 @@ SHARED_LOOP = "asyncio code on the same loop echoed b'shared'"
 ENDING = ["slept on the real clock", "done"]
 
 
-def _backends() -> list[object]:
-    return [
-        pytest.param(
-            name,
-            marks=()
-            if backend_is_installed(backend)
-            else pytest.mark.skip(reason=f"needs {', '.join(backend.requires)}"),
-        )
-        for name, backend in BACKENDS.items()
-    ]
-
-
-@pytest.mark.parametrize("backend", _backends())
+@pytest.mark.parametrize("backend", backend_params())
 def test_tcp_echo_over_loopback_on_a_real_loop(backend):
     finished = subprocess.run(
         [sys.executable, "-W", "error", str(PROGRAM), backend],

@@ -15,29 +15,13 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from txaio._backend_matrix import BACKENDS, backend_is_installed
+from e2e_backends import backend_params
 
 PROGRAM = Path(__file__).with_name("run_program.py")
 PROCESS_LIMIT_SECONDS = 60
 
 #: What the framework reports on stderr when work is dropped on the floor.
 LOST_WORK = ["Task was destroyed but it is pending", "Unhandled error in Deferred", "Warning"]
-
-
-def _backends(
-    *, frameworks: tuple[str, ...] = ("asyncio", "twisted"), exclude: tuple[str, ...] = ()
-) -> list[object]:
-    return [
-        pytest.param(
-            name,
-            marks=()
-            if backend_is_installed(backend)
-            else pytest.mark.skip(reason=f"needs {', '.join(backend.requires)}"),
-        )
-        for name, backend in BACKENDS.items()
-        if backend.framework in frameworks and name not in exclude
-    ]
 
 
 def run_program(backend: str, scenario: str) -> subprocess.CompletedProcess[str]:
@@ -56,7 +40,7 @@ def assert_no_lost_work(stderr: str) -> None:
         assert complaint not in stderr
 
 
-@pytest.mark.parametrize("backend", _backends())
+@pytest.mark.parametrize("backend", backend_params())
 def test_run_returns_what_main_returns(backend):
     finished = run_program(backend, "result")
     assert finished.returncode == 0, finished.stderr
@@ -64,7 +48,7 @@ def test_run_returns_what_main_returns(backend):
     assert "run returned: hop hop" in finished.stdout.splitlines()
 
 
-@pytest.mark.parametrize("backend", _backends(frameworks=("asyncio",)))
+@pytest.mark.parametrize("backend", backend_params(frameworks=("asyncio",)))
 def test_main_runs_on_the_loop_txaio_uses(backend):
     lines = run_program(backend, "result").stdout.splitlines()
     assert "txaio uses the running loop: True" in lines
@@ -72,7 +56,7 @@ def test_main_runs_on_the_loop_txaio_uses(backend):
     assert any(line.startswith(f"loop type: {loop_module}") for line in lines)
 
 
-@pytest.mark.parametrize("backend", _backends(frameworks=("twisted",)))
+@pytest.mark.parametrize("backend", backend_params(frameworks=("twisted",)))
 def test_main_runs_on_the_installed_reactor(backend):
     lines = run_program(backend, "result").stdout.splitlines()
     assert "txaio uses the running reactor: True" in lines
@@ -80,7 +64,9 @@ def test_main_runs_on_the_installed_reactor(backend):
     assert on_asyncio == (backend == "twisted-asyncioreactor")
 
 
-@pytest.mark.parametrize("backend", _backends(exclude=("twisted",)))  # those with an asyncio loop
+@pytest.mark.parametrize(
+    "backend", backend_params(exclude=("twisted",))
+)  # those with an asyncio loop
 def test_run_cancels_pending_tasks_shuts_down_async_generators_and_closes_the_loop(backend):
     finished = run_program(backend, "result")
     lines = finished.stdout.splitlines()
@@ -90,12 +76,12 @@ def test_run_cancels_pending_tasks_shuts_down_async_generators_and_closes_the_lo
     assert_no_lost_work(finished.stderr)
 
 
-@pytest.mark.parametrize("backend", _backends(frameworks=("twisted",)))
+@pytest.mark.parametrize("backend", backend_params(frameworks=("twisted",)))
 def test_run_leaves_the_reactor_stopped(backend):
     assert "reactor running: False" in run_program(backend, "result").stdout.splitlines()
 
 
-@pytest.mark.parametrize("backend", _backends())
+@pytest.mark.parametrize("backend", backend_params())
 def test_run_raises_mains_exception_with_its_traceback(backend):
     finished = run_program(backend, "error-after-await")
     assert finished.returncode == 1
@@ -104,7 +90,7 @@ def test_run_raises_mains_exception_with_its_traceback(backend):
     assert_no_lost_work(finished.stderr)
 
 
-@pytest.mark.parametrize("backend", _backends())
+@pytest.mark.parametrize("backend", backend_params())
 def test_run_raises_the_exception_of_a_plain_main_with_its_traceback(backend):
     finished = run_program(backend, "error-at-once")
     assert finished.returncode == 1
@@ -114,7 +100,7 @@ def test_run_raises_the_exception_of_a_plain_main_with_its_traceback(backend):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="os.kill(pid, SIGINT) is POSIX")
-@pytest.mark.parametrize("backend", _backends())
+@pytest.mark.parametrize("backend", backend_params())
 def test_sigint_cancels_main_and_ends_the_process_with_keyboard_interrupt(backend):
     child = subprocess.Popen(
         [sys.executable, "-W", "error", str(PROGRAM), backend, "sigint"],
@@ -138,7 +124,7 @@ def test_sigint_cancels_main_and_ends_the_process_with_keyboard_interrupt(backen
     assert_no_lost_work(stderr)
 
 
-@pytest.mark.parametrize("backend", _backends(frameworks=("twisted",)))
+@pytest.mark.parametrize("backend", backend_params(frameworks=("twisted",)))
 def test_a_second_run_on_twisted_is_refused_because_a_reactor_cannot_restart(backend):
     finished = run_program(backend, "twice")
     assert finished.returncode == 0, finished.stderr
@@ -147,7 +133,7 @@ def test_a_second_run_on_twisted_is_refused_because_a_reactor_cannot_restart(bac
     assert second.startswith("second run refused: the Twisted reactor cannot be restarted")
 
 
-@pytest.mark.parametrize("backend", _backends(frameworks=("asyncio",)))
+@pytest.mark.parametrize("backend", backend_params(frameworks=("asyncio",)))
 def test_a_second_run_on_asyncio_runs_on_a_new_loop(backend):
     finished = run_program(backend, "twice")
     assert finished.stdout.splitlines() == ["first run: 2", "second run: 4"]

@@ -34,11 +34,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 import txaio
-from txaio._backend_matrix import BACKENDS, backend_is_installed
+from txaio._backend_matrix import BACKENDS
 from txaio.testutil import replace_loop, use_framework
 
 #: The backends a program is compared on (the first is the reference).
-PARITY_BACKENDS = [name for name, backend in BACKENDS.items() if backend_is_installed(backend)]
+PARITY_BACKENDS = [name for name, backend in BACKENDS.items() if backend.is_installed()]
 
 # -- operations --------------------------------------------------------------
 

@@ -1,0 +1,23 @@
+"""The backends an end-to-end test runs on: one pytest param each, skipped when not installed."""
+
+from __future__ import annotations
+
+import pytest
+
+from txaio._backend_matrix import BACKENDS
+
+
+def backend_params(
+    *, frameworks: tuple[str, ...] = ("asyncio", "twisted"), exclude: tuple[str, ...] = ()
+) -> list[object]:
+    """Each backend of ``frameworks`` but ``exclude``; a missing one is skipped, naming why."""
+    return [
+        pytest.param(
+            name,
+            marks=()
+            if backend.is_installed()
+            else pytest.mark.skip(reason=f"needs {', '.join(backend.requires)}"),
+        )
+        for name, backend in BACKENDS.items()
+        if backend.framework in frameworks and name not in exclude
+    ]
