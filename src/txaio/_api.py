@@ -21,6 +21,7 @@ from txaio import _failure, _logging
 # The argument checks live in _checks; these names stay importable from here.
 from txaio._checks import _INFINITY as _INFINITY
 from txaio._checks import CoroutineType as CoroutineType
+from txaio._checks import NotAnError as NotAnError
 from txaio._checks import check_callable as check_callable
 from txaio._checks import check_callbacks as check_callbacks
 from txaio._checks import check_delay as check_delay
@@ -102,14 +103,6 @@ class Config:
 #: default) means the running loop on asyncio and the global reactor on Twisted. Tests change
 #: it for a while with :func:`txaio.testutil.replace_loop`.
 config = Config()
-
-
-class NotAnError(TypeError, RuntimeError):
-    """An error argument that is neither an exception nor an ``IFailedFuture``.
-
-    A ``TypeError`` (what it is) and a ``RuntimeError`` (what the published
-    txaio raised, and what existing ``except`` clauses catch).
-    """
 
 
 def resolve_value(result: Any, value: Any) -> Any:

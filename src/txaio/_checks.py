@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CoroutineType",
+    "NotAnError",
     "check_bucket_seconds",
     "check_callable",
     "check_callbacks",
@@ -28,6 +29,7 @@ __all__ = [
     "enumerate_futures",
     "not_a_future_item",
     "not_a_loop",
+    "not_an_error",
 ]
 
 _INFINITY = float("inf")  # not math.inf: importing math costs ~0.2 ms of `import txaio`
@@ -137,6 +139,21 @@ def enumerate_futures(futures: Iterable[Any]) -> Iterator[tuple[int, Any]]:
     raise TypeError(
         "futures must be a list (or other iterable) of futures or coroutines, "
         f"got {type(futures).__name__}{hint}"
+    )
+
+
+class NotAnError(TypeError, RuntimeError):
+    """An error argument that is neither an exception nor an ``IFailedFuture``.
+
+    A ``TypeError`` (what it is) and a ``RuntimeError`` (what the published
+    txaio raised, and what existing ``except`` clauses catch).
+    """
+
+
+def not_an_error(error: object, argument: str) -> NotAnError:
+    """The error for ``argument``, which should have been an exception or an IFailedFuture."""
+    return NotAnError(
+        f"{argument} must be an exception or an IFailedFuture, got {type(error).__name__}"
     )
 
 

@@ -18,7 +18,7 @@ from types import MethodType
 from typing import Any
 
 from txaio import _api, _logging
-from txaio._api import API, NOT_GIVEN, NotAnError, close_coroutines, config, resolve_value
+from txaio._api import API, NOT_GIVEN, close_coroutines, config, resolve_value
 from txaio._checks import (
     _INFINITY,
     check_callable,
@@ -28,6 +28,7 @@ from txaio._checks import (
     enumerate_futures,
     not_a_future_item,
     not_a_loop,
+    not_an_error,
 )
 from txaio._failure import FailedFuture, current_exception
 from txaio._logging import Logger
@@ -88,9 +89,7 @@ def _as_exception(error: object, argument: str, caller: str) -> BaseException:
         return current_exception(caller)
     if isinstance(error, IFailedFuture):
         return error.value
-    raise NotAnError(
-        f"{argument} must be an exception or an IFailedFuture, got {type(error).__name__}"
-    )
+    raise not_an_error(error, argument)
 
 
 def _already_done(caller: str, future: Future[Any]) -> InvalidStateError:

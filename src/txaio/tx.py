@@ -36,7 +36,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 
 from txaio import _api, _logging
-from txaio._api import API, NOT_GIVEN, NotAnError, close_coroutines, config, resolve_value
+from txaio._api import API, NOT_GIVEN, close_coroutines, config, resolve_value
 from txaio._checks import (
     _INFINITY,
     check_callable,
@@ -46,6 +46,7 @@ from txaio._checks import (
     enumerate_futures,
     not_a_future_item,
     not_a_loop,
+    not_an_error,
 )
 from txaio._failure import current_exception
 from txaio._logging import Logger
@@ -83,9 +84,7 @@ def _as_failure(error: object, argument: str, caller: str) -> Failure:
     if isinstance(error, IFailedFuture):
         value = error.value
         return Failure(value, type(value), getattr(error, "tb", None))
-    raise NotAnError(
-        f"{argument} must be an exception or an IFailedFuture, got {type(error).__name__}"
-    )
+    raise not_an_error(error, argument)
 
 
 def _not_a_future(argument: str, obj: object) -> TypeError:

@@ -636,7 +636,7 @@ def _expected_type(misuse: Misuse, framework: str) -> type[BaseException]:
         return InvalidLogLevel
     if "," in misuse.error:  # one class that is each of these builtins
         both = {
-            "TypeError, RuntimeError": "txaio._api.NotAnError",
+            "TypeError, RuntimeError": "txaio._checks.NotAnError",
             "TypeError, AssertionError": "txaio._logging.LoggerMadeDirectly",
         }[misuse.error]
         module, _, name = both.rpartition(".")
