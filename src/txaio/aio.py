@@ -58,25 +58,26 @@ _thread = threading.local()
 def _thread_loop() -> AbstractEventLoop:
     """The thread's current event loop, creating and setting one the first time.
 
-    Asking asyncio for a loop that does not exist warns on 3.12+, so the
-    first call per thread asks with that warning turned into an error and
-    creates the loop itself; later calls go straight to the policy.
+    Uses only asyncio's module functions, not its event-loop policy API
+    (deprecated in Python 3.14, going in 3.16). Asking for a loop that is not
+    there warns on 3.12 and 3.13 and raises from 3.14 on, so the first call
+    per thread turns that warning into an error and makes the loop itself;
+    later calls find the loop it set.
     """
-    policy = asyncio.get_event_loop_policy()
     try:
         if getattr(_thread, "loop_was_set", False):
-            loop = policy.get_event_loop()
+            loop = asyncio.get_event_loop()
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", DeprecationWarning)
-                loop = policy.get_event_loop()
+                loop = asyncio.get_event_loop()
         if not loop.is_closed():
             _thread.loop_was_set = True
             return loop
     except (DeprecationWarning, RuntimeError):
         pass
-    loop = policy.new_event_loop()
-    policy.set_event_loop(loop)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     _thread.loop_was_set = True
     return loop
 
@@ -112,7 +113,13 @@ class AsyncioAPI(API):
     __slots__ = ()
 
     def _loop(self) -> AbstractEventLoop:
-        """The configured loop, else the running loop, else the thread's loop."""
+        """The configured loop, else the running loop, else the thread's loop.
+
+        The one lookup of the loop. The three hottest paths (create_future,
+        create_future_success, call_later) inline it: a method call there
+        shows in ``make bench``. tests/contract/test_loop_lookup.py checks
+        that every function finds the same loop in each situation.
+        """
         loop: AbstractEventLoop | None = self.config.loop
         if loop is None:
             loop = _get_running_loop()
@@ -128,8 +135,7 @@ class AsyncioAPI(API):
         error: IFailedFuture | BaseException | None = None,
         canceller: Callable[[Any], object] | None = None,
     ) -> Future[Any]:
-        # _loop(), inlined on the hottest paths: a Python call costs ~5% here.
-        loop: AbstractEventLoop | None = self.config.loop
+        loop: AbstractEventLoop | None = self.config.loop  # _loop(), inlined: see _loop()
         if loop is None:
             loop = _get_running_loop()
             if loop is None:
@@ -152,7 +158,7 @@ class AsyncioAPI(API):
         return future
 
     def create_future_success(self, value: Any) -> Future[Any]:
-        loop: AbstractEventLoop | None = self.config.loop  # _loop(), inlined
+        loop: AbstractEventLoop | None = self.config.loop  # _loop(), inlined: see _loop()
         if loop is None:
             loop = _get_running_loop()
             if loop is None:
@@ -299,12 +305,13 @@ class AsyncioAPI(API):
             check_callable(fn, "fn")
         if kwargs:
             fn = functools.partial(fn, **kwargs)
-        loop: AbstractEventLoop | None = self.config.loop  # _loop(), inlined
+        loop: AbstractEventLoop | None = self.config.loop  # _loop(), inlined: see _loop()
         if loop is None:
             loop = _get_running_loop()
             if loop is None:
                 loop = _thread_loop()
-        # Forwarding *args costs ~10% of a call_later: spared for none or one.
+        # Forwarding *args slows the common call (make bench times it: operation 4):
+        # spared for none or one argument.
         try:
             if not args:
                 return loop.call_later(delay, fn)

@@ -135,7 +135,11 @@ class TwistedAPI(API):
     __slots__ = ()
 
     def _reactor(self) -> Any:
-        """The configured reactor (anything with ``IReactorTime``), else the global one."""
+        """The configured reactor (anything with ``IReactorTime``), else the global one.
+
+        The one lookup of the reactor; call_later, the hottest path, inlines
+        it. tests/contract/test_loop_lookup.py checks both the same way.
+        """
         reactor = self.config.loop
         return reactor if reactor is not None else _default_reactor()
 
@@ -288,7 +292,7 @@ class TwistedAPI(API):
         if not (valid and callable(fn)):
             check_delay(delay)
             check_callable(fn, "fn")
-        reactor = self.config.loop  # _reactor(), inlined
+        reactor = self.config.loop  # _reactor(), inlined: see _reactor()
         if reactor is None:
             reactor = _default_reactor()
         # Forwarding *args and **kwargs slows the common call (make bench times it: operation 4):
