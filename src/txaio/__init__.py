@@ -17,16 +17,9 @@ framework is selected with :func:`use_asyncio` or :func:`use_twisted`.
 
 from __future__ import annotations
 
-from txaio import _selection
+from txaio import _logging, _selection
 from txaio._api import API, Config, InvalidStateError, config
-from txaio._logging import (
-    InvalidLogLevel,
-    add_log_categories,
-    get_global_log_level,
-    make_logger,
-    set_global_log_level,
-    start_logging,
-)
+from txaio._logging import InvalidLogLevel
 from txaio._loop_mixin import LoopMixin
 from txaio._selection import forwarder as _forwarder
 from txaio.interfaces import IBatchedTimer, IFailedFuture, ILogger, log_levels
@@ -70,9 +63,15 @@ def _use_framework(module: object) -> None:
 
 
 # -- the API ------------------------------------------------------------------
-# Each name below is a forwarder until a framework is selected; selection
-# rebinds it to the backend's own function (see _selection.py).
+# The public functions, from the lists in _api.py and _logging (run
+# tools/generate_names.py after changing them). Each framework function is a
+# forwarder until a framework is selected; selection rebinds it to the
+# backend's own function (see _selection.py). time_ns, perf_counter_ns and the
+# logging functions need no framework: they work before selection too (before
+# selection loggers write to the standard library's logging, afterwards to the
+# selected framework's: see _logging).
 
+# BEGIN GENERATED functions (tools/generate_names.py)
 create_future = _forwarder(API.create_future)
 create_future_success = _forwarder(API.create_future_success)
 create_future_error = _forwarder(API.create_future_error)
@@ -84,21 +83,23 @@ reject = _forwarder(API.reject)
 cancel = _forwarder(API.cancel)
 add_callbacks = _forwarder(API.add_callbacks)
 gather = _forwarder(API.gather)
-
 create_failure = _forwarder(API.create_failure)
 failure_message = _forwarder(API.failure_message)
 failure_traceback = _forwarder(API.failure_traceback)
 failure_format_traceback = _forwarder(API.failure_format_traceback)
-
 call_later = _forwarder(API.call_later)
 sleep = _forwarder(API.sleep)
 timeout = _forwarder(API.timeout)
 make_batched_timer = _forwarder(API.make_batched_timer)
-# The clocks do not depend on the framework: they work before selection too.
 time_ns = API.time_ns
 perf_counter_ns = API.perf_counter_ns
-
 with_config = _forwarder(API.with_config)
+make_logger = _logging.make_logger
+start_logging = _logging.start_logging
+set_global_log_level = _logging.set_global_log_level
+get_global_log_level = _logging.get_global_log_level
+add_log_categories = _logging.add_log_categories
+# END GENERATED functions
 
 
 @_selection.stand_in
@@ -126,12 +127,7 @@ def run(
 
 run.__doc__ = API.run.__doc__
 
-# -- logging ------------------------------------------------------------------
-# make_logger, start_logging, set_global_log_level, get_global_log_level and
-# add_log_categories (imported above from _logging) need no framework: before
-# selection loggers write to the standard library's logging, afterwards to the
-# selected framework's (see _logging.py).
-
+# BEGIN GENERATED __all__ (tools/generate_names.py)
 __all__ = [
     "API",
     "Config",
@@ -176,3 +172,4 @@ __all__ = [
     "using_twisted",
     "with_config",
 ]
+# END GENERATED __all__

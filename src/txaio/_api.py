@@ -353,11 +353,13 @@ class API(abc.ABC):
     # Loggers are process-wide, not per loop; they are here so that an API
     # object from with_config() stands in for every txaio.* call.
 
+    # BEGIN GENERATED logging functions (tools/generate_names.py)
     make_logger = staticmethod(_logging.make_logger)
     start_logging = staticmethod(_logging.start_logging)
     set_global_log_level = staticmethod(_logging.set_global_log_level)
     get_global_log_level = staticmethod(_logging.get_global_log_level)
     add_log_categories = staticmethod(_logging.add_log_categories)
+    # END GENERATED logging functions
 
     # -- loops -----------------------------------------------------------
 

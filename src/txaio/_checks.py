@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
+    "PLAIN_DELAY_TYPES",
     "CoroutineType",
     "NotAnError",
     "check_bucket_seconds",
@@ -26,6 +27,7 @@ __all__ = [
     "check_canceller",
     "check_chunk_size",
     "check_delay",
+    "check_timer_arguments",
     "enumerate_futures",
     "not_a_future_item",
     "not_a_loop",
@@ -33,6 +35,11 @@ __all__ = [
 ]
 
 _INFINITY = float("inf")  # not math.inf: importing math would slow `import txaio` (make bench)
+
+#: Delays of these types are checked inline on the timer hot paths (``call_later``):
+#: ``type(delay) in PLAIN_DELAY_TYPES and 0 <= delay < _INFINITY``. Any other
+#: delay goes through :func:`check_timer_arguments`, which accepts every number.
+PLAIN_DELAY_TYPES = frozenset({int, float})
 
 
 async def _coroutine() -> None:
@@ -68,6 +75,12 @@ def check_delay(delay: float, argument: str = "delay") -> float:
     if not _in_range(delay, argument, zero_allowed=True):
         raise ValueError(f"{argument} must be a finite number of seconds >= 0, got {delay!r}")
     return delay
+
+
+def check_timer_arguments(delay: float, fn: object) -> None:
+    """Raise what ``call_later(delay, fn)`` raises for a bad ``delay`` or ``fn``; else nothing."""
+    check_delay(delay)
+    check_callable(fn, "fn")
 
 
 def check_bucket_seconds(bucket_seconds: float, argument: str = "bucket_seconds") -> float:

@@ -109,8 +109,10 @@ class LoopMixin:
         api: API | None = self.__dict__.get(_API_ATTRIBUTE)
         return api if api is not None else _selection.current()
 
-    # -- the txaio API, in the order of txaio.API ---------------------------
+    # -- the txaio API, from the lists in _api.py and _logging (tools/generate_names.py);
+    # the framework-neutral functions are the same whatever the loop, also before selection
 
+    # BEGIN GENERATED methods (tools/generate_names.py)
     create_future = _method(API.create_future)
     create_future_success = _method(API.create_future_success)
     create_future_error = _method(API.create_future_error)
@@ -122,26 +124,21 @@ class LoopMixin:
     cancel = _method(API.cancel)
     add_callbacks = _method(API.add_callbacks)
     gather = _method(API.gather)
-
     create_failure = _method(API.create_failure)
     failure_message = _method(API.failure_message)
     failure_traceback = _method(API.failure_traceback)
     failure_format_traceback = _method(API.failure_format_traceback)
-
     call_later = _method(API.call_later)
     sleep = _method(API.sleep)
     timeout = _method(API.timeout)
     make_batched_timer = _method(API.make_batched_timer)
-
-    with_config = _method(API.with_config)
-    run = _method(API.run)
-
-    # -- framework-neutral: the same functions whatever the loop, also before selection
-
     time_ns = staticmethod(API.time_ns)
     perf_counter_ns = staticmethod(API.perf_counter_ns)
+    with_config = _method(API.with_config)
+    run = _method(API.run)
     make_logger = staticmethod(API.make_logger)
     start_logging = staticmethod(API.start_logging)
     set_global_log_level = staticmethod(API.set_global_log_level)
     get_global_log_level = staticmethod(API.get_global_log_level)
     add_log_categories = staticmethod(API.add_log_categories)
+    # END GENERATED methods

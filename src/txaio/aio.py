@@ -21,10 +21,11 @@ from txaio import _api, _logging
 from txaio._api import API, NOT_GIVEN, close_coroutines, config, resolve_value
 from txaio._checks import (
     _INFINITY,
-    check_callable,
+    PLAIN_DELAY_TYPES,
     check_callbacks,
     check_canceller,
     check_delay,
+    check_timer_arguments,
     enumerate_futures,
     not_a_future_item,
     not_a_loop,
@@ -294,15 +295,10 @@ class AsyncioAPI(API):
     def call_later(
         self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any
     ) -> asyncio.TimerHandle:
-        # check_delay() and check_callable(), inlined on this hot path: they
-        # only run to raise their precise error when the quick test fails.
-        try:
-            valid = 0 <= delay < _INFINITY and delay is not True and delay is not False
-        except TypeError:
-            valid = False
-        if not (valid and callable(fn)):
-            check_delay(delay)
-            check_callable(fn, "fn")
+        # The quick test, inline on this hot path; check_timer_arguments() runs for
+        # anything else (a Fraction, a bad argument) and raises the precise error.
+        if not (type(delay) in PLAIN_DELAY_TYPES and 0 <= delay < _INFINITY and callable(fn)):
+            check_timer_arguments(delay, fn)
         if kwargs:
             fn = functools.partial(fn, **kwargs)
         loop: AbstractEventLoop | None = self.config.loop  # _loop(), inlined: see _loop()
@@ -610,6 +606,7 @@ def shut_down_loop(loop: AbstractEventLoop) -> None:
 
 _default = AsyncioAPI(config)
 
+# BEGIN GENERATED module functions (tools/generate_names.py)
 create_future = _default.create_future
 create_future_success = _default.create_future_success
 create_future_error = _default.create_future_error
@@ -633,6 +630,12 @@ time_ns = _default.time_ns
 perf_counter_ns = _default.perf_counter_ns
 with_config = _default.with_config
 run = _default.run
+make_logger = _logging.make_logger
+start_logging = _logging.start_logging
+set_global_log_level = _logging.set_global_log_level
+get_global_log_level = _logging.get_global_log_level
+add_log_categories = _logging.add_log_categories
+# END GENERATED module functions
 
 
 # -- logging: txaio loggers write to the standard library's logging ----------
@@ -641,9 +644,4 @@ run = _default.run
 
 _logging.register_sink("asyncio", _logging.STDLIB_SINK)
 
-make_logger = _logging.make_logger
-start_logging = _logging.start_logging
-set_global_log_level = _logging.set_global_log_level
-get_global_log_level = _logging.get_global_log_level
-add_log_categories = _logging.add_log_categories
 __all__ += _logging.PUBLIC_FUNCTIONS

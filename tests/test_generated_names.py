@@ -1,0 +1,68 @@
+"""The public names are listed once; the modules that spell them out are generated from the lists.
+
+``tools/generate_names.py`` writes the static bindings (the facade's forwarders
+and ``__all__``, the backend modules' functions, LoopMixin's methods, API's
+logging functions) from ``txaio._api.PUBLIC_FUNCTIONS`` and
+``txaio._logging.PUBLIC_FUNCTIONS``. These tests fail when a list changed and
+the script was not run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def generator():
+    spec = importlib.util.spec_from_file_location(
+        "generate_names", ROOT / "tools/generate_names.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["generate_names"] = module
+    try:
+        spec.loader.exec_module(module)
+        yield module
+    finally:
+        del sys.modules["generate_names"]
+
+
+def test_generated_names_are_up_to_date(generator):
+    assert generator.stale_files() == [], "run: python tools/generate_names.py"
+
+
+def test_a_function_missing_from_a_generated_region_makes_its_file_stale(generator, tmp_path):
+    for file in generator.TARGETS:
+        (tmp_path / file).write_text((generator.PACKAGE / file).read_text())
+    aio = tmp_path / "aio.py"
+    aio.write_text(aio.read_text().replace("gather = _default.gather\n", ""))
+    assert generator.stale_files(tmp_path) == ["aio.py"]
+
+
+def test_a_name_defined_by_hand_is_left_out_of_the_generated_region(generator):
+    source = (
+        "def run():\n    pass\n"
+        "# BEGIN GENERATED module functions (tools/generate_names.py)\n"
+        "# END GENERATED module functions\n"
+    )
+    written = generator.regenerate(source, {"module functions": generator.backend_module})
+    assert "run = _default.run" not in written
+    assert "gather = _default.gather\n" in written
+
+
+def test_a_missing_region_is_an_error(generator):
+    with pytest.raises(LookupError, match="module functions"):
+        generator.regenerate("x = 1\n", {"module functions": generator.backend_module})
+
+
+@pytest.mark.parametrize("module_name", ["txaio", "txaio.aio", "txaio.tx"])
+def test_every_listed_function_is_a_public_name_of_the_module(generator, module_name):
+    module = importlib.import_module(module_name)
+    listed = {*generator.API_FUNCTIONS, *generator.LOGGING_FUNCTIONS}
+    assert listed <= set(module.__all__)
+    assert all(callable(getattr(module, name)) for name in listed)

@@ -1,0 +1,185 @@
+"""Write out txaio's public names where Python needs them spelled out, from one list.
+
+The public functions are listed once: ``txaio._api.PUBLIC_FUNCTIONS`` (the
+framework API) and ``txaio._logging.PUBLIC_FUNCTIONS`` (logging). IDEs and mypy
+only see names bound statically, so several modules bind each name by hand:
+the facade (``txaio/__init__.py``: forwarders and ``__all__``), each backend
+module (``txaio.aio``, ``txaio.tx``: the default API's bound methods),
+``LoopMixin``'s methods and ``API``'s logging functions. This script writes
+those lines, between ``# BEGIN GENERATED <region>`` and ``# END GENERATED
+<region>`` markers, from the two lists. A name a file defines by hand outside
+its regions (the facade's ``run``) is left to it.
+
+Usage::
+
+    python tools/generate_names.py          # rewrite stale regions
+    python tools/generate_names.py --check  # only report them (exit 1); a test runs this
+
+Add a public function: name it in one of the two lists, run this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import inspect
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "txaio"
+sys.path.insert(0, str(ROOT / "src"))
+
+from txaio import _api, _logging  # noqa: E402  (after the path is set)
+
+API_FUNCTIONS: tuple[str, ...] = _api.PUBLIC_FUNCTIONS
+LOGGING_FUNCTIONS: tuple[str, ...] = _logging.PUBLIC_FUNCTIONS
+
+_REGION = re.compile(
+    r"^(?P<indent>[ \t]*)# BEGIN GENERATED (?P<name>[\w ]+?) \(tools/generate_names\.py\)\n"
+    r"(?P<body>.*?)"
+    r"^(?P=indent)# END GENERATED (?P=name)\n",
+    re.DOTALL | re.MULTILINE,
+)
+
+
+def _needs_no_framework(name: str) -> bool:
+    """True for API functions that are static methods: the same before and after selection."""
+    return isinstance(inspect.getattr_static(_api.API, name), staticmethod)
+
+
+def facade(hand_written: set[str]) -> list[str]:
+    """``txaio/__init__.py``: a forwarder per framework function, the rest bound as they are."""
+    lines = []
+    for name in API_FUNCTIONS:
+        if name in hand_written:
+            continue
+        if _needs_no_framework(name):
+            lines.append(f"{name} = API.{name}")
+        else:
+            lines.append(f"{name} = _forwarder(API.{name})")
+    lines += [f"{name} = _logging.{name}" for name in LOGGING_FUNCTIONS]
+    return lines
+
+
+def facade_all(hand_written: set[str]) -> list[str]:
+    """``txaio/__init__.py``'s ``__all__``: every public name it binds, sorted."""
+    names = sorted({*_public(hand_written), *API_FUNCTIONS, *LOGGING_FUNCTIONS})
+    return ["__all__ = [", *(f'    "{name}",' for name in names), "]"]
+
+
+def backend_module(hand_written: set[str]) -> list[str]:
+    """``txaio.aio`` and ``txaio.tx``: the default API's methods as module functions."""
+    lines = [f"{name} = _default.{name}" for name in API_FUNCTIONS if name not in hand_written]
+    lines += [f"{name} = _logging.{name}" for name in LOGGING_FUNCTIONS]
+    return lines
+
+
+def mixin_methods(hand_written: set[str]) -> list[str]:
+    """``LoopMixin``: a method per framework function; the framework-neutral ones static."""
+    lines = []
+    for name in API_FUNCTIONS:
+        if _needs_no_framework(name):
+            lines.append(f"{name} = staticmethod(API.{name})")
+        else:
+            lines.append(f"{name} = _method(API.{name})")
+    lines += [f"{name} = staticmethod(API.{name})" for name in LOGGING_FUNCTIONS]
+    return lines
+
+
+def api_logging(hand_written: set[str]) -> list[str]:
+    """``API``: the logging functions, so a ``with_config`` object stands in for ``txaio.*``."""
+    return [f"{name} = staticmethod(_logging.{name})" for name in LOGGING_FUNCTIONS]
+
+
+#: file -> region name -> what writes the region's lines.
+TARGETS: dict[str, dict[str, Callable[[set[str]], list[str]]]] = {
+    "__init__.py": {"functions": facade, "__all__": facade_all},
+    "aio.py": {"module functions": backend_module},
+    "tx.py": {"module functions": backend_module},
+    "_loop_mixin.py": {"methods": mixin_methods},
+    "_api.py": {"logging functions": api_logging},
+}
+
+
+def _public(names: set[str]) -> set[str]:
+    return {name for name in names if not name.startswith("_")}
+
+
+def hand_written_names(source: str) -> set[str]:
+    """The names a module binds at its top level outside the generated regions.
+
+    Names bound under an ``if`` (``TYPE_CHECKING`` imports) or deleted again
+    with ``del`` do not count; nor do ``__future__`` imports.
+    """
+    tree = ast.parse(_REGION.sub("", source))
+    bound: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.Assign):
+            bound.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            bound.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            bound.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.Delete):
+            bound.difference_update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return bound
+
+
+def regenerate(source: str, writers: dict[str, Callable[[set[str]], list[str]]]) -> str:
+    """``source`` with each of its generated regions written anew.
+
+    A region named in ``writers`` but missing from ``source`` is a ``LookupError``.
+    """
+    hand_written = hand_written_names(source)
+    found: set[str] = set()
+
+    def write(match: re.Match[str]) -> str:
+        name, indent = match["name"], match["indent"]
+        if name not in writers:
+            raise LookupError(f"unknown generated region {name!r}")
+        found.add(name)
+        body = "".join(f"{indent}{line}\n" for line in writers[name](hand_written))
+        begin = f"{indent}# BEGIN GENERATED {name} (tools/generate_names.py)\n"
+        return f"{begin}{body}{indent}# END GENERATED {name}\n"
+
+    result = _REGION.sub(write, source)
+    missing = set(writers) - found
+    if missing:
+        raise LookupError(f"generated regions not found: {', '.join(sorted(missing))}")
+    return result
+
+
+def stale_files(package: Path = PACKAGE) -> list[str]:
+    """The files under ``package`` whose generated regions are not what this script writes."""
+    return [
+        file
+        for file, writers in TARGETS.items()
+        if regenerate((package / file).read_text(), writers) != (package / file).read_text()
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only report stale files")
+    args = parser.parse_args(argv)
+    stale = stale_files()
+    if args.check:
+        for file in stale:
+            print(f"stale: src/txaio/{file} (run: python tools/generate_names.py)")
+        return 1 if stale else 0
+    for file in stale:
+        path = PACKAGE / file
+        path.write_text(regenerate(path.read_text(), TARGETS[file]))
+        print(f"wrote src/txaio/{file}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
