@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     P = ParamSpec("P")
     R = TypeVar("R")
 
-#: The framework names and the modules that implement them.
-BACKENDS: dict[str, str] = {"asyncio": "txaio.aio", "twisted": "txaio.tx"}
+#: Each framework txaio runs on, by name, and the backend module that implements it.
+FRAMEWORK_MODULES: dict[str, str] = {"asyncio": "txaio.aio", "twisted": "txaio.tx"}
 
 _selected: API | None = None
 _forwarders: dict[str, Any] = {}
@@ -64,11 +64,11 @@ def forwarder(method: Callable[Concatenate[API, P], R]) -> Callable[P, R]:
 def framework_of(module: object) -> str:
     """The framework a backend module (``txaio.tx``, ``txaio.aio``) or a name stands for."""
     name = getattr(module, "__name__", module)
-    for framework, module_name in BACKENDS.items():
+    for framework, module_name in FRAMEWORK_MODULES.items():
         if name in (framework, module_name):
             return framework
     raise ValueError(
-        f"module must be txaio.aio or txaio.tx (or a framework name: {sorted(BACKENDS)}), "
+        f"module must be txaio.aio or txaio.tx (or a framework name: {sorted(FRAMEWORK_MODULES)}), "
         f"got {module!r}"
     )
 
@@ -83,10 +83,11 @@ def check_framework(framework: object) -> str:
     """Return ``framework`` if it names a backend ("asyncio", "twisted"); else raise."""
     if not isinstance(framework, str):
         raise TypeError(
-            f"framework must be a string, one of {sorted(BACKENDS)}, got {type(framework).__name__}"
+            f"framework must be a string, one of {sorted(FRAMEWORK_MODULES)}, "
+            f"got {type(framework).__name__}"
         )
-    if framework not in BACKENDS:
-        raise ValueError(f"framework must be one of {sorted(BACKENDS)}, got {framework!r}")
+    if framework not in FRAMEWORK_MODULES:
+        raise ValueError(f"framework must be one of {sorted(FRAMEWORK_MODULES)}, got {framework!r}")
     return framework
 
 
@@ -103,7 +104,7 @@ def select(framework: str, *, switch: bool = False) -> API:
             f"txaio already uses {_selected.framework}; it cannot switch to {framework} "
             "in the same process"
         )
-    module_name = BACKENDS[framework]
+    module_name = FRAMEWORK_MODULES[framework]
     __import__(module_name)
     api: API = sys.modules[module_name]._default
     _bind(api)
