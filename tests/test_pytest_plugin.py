@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import txaio
-from txaio._backend_matrix import BACKENDS
+from txaio._testing.backends import BACKENDS
 from txaio.pytest_plugin import available_frameworks
 
 pytest_plugins = ["pytester"]

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
-from txaio._backend_matrix import BACKENDS
+from txaio._testing.backends import BACKENDS
 from txaio.testutil import replace_loop, use_framework
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ class Framework:
 
 
 def _asyncio_clock(framework: Framework, make_loop: Any = None) -> Any:
-    from txaio._virtual_clock import VirtualClockLoop
+    from txaio._testing.virtual_clock import VirtualClockLoop
 
     loop = VirtualClockLoop() if make_loop is None else make_loop()
 

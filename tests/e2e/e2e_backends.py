@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from txaio._backend_matrix import BACKENDS
+from txaio._testing.backends import BACKENDS
 
 
 def backend_params(

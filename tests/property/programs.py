@@ -34,7 +34,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 import txaio
-from txaio._backend_matrix import BACKENDS
+from txaio._testing.backends import BACKENDS
 from txaio.testutil import replace_loop, use_framework
 
 #: The backends a program is compared on (the first is the reference).

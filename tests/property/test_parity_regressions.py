@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 import txaio
-from txaio._backend_matrix import BACKENDS
+from txaio._testing.backends import BACKENDS
 
 from .programs import (
     PARITY_BACKENDS,

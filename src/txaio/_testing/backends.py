@@ -8,13 +8,13 @@ same and stays deterministic on each:
     :class:`~txaio.testutil.VirtualClockLoop`, asyncio's own selector loop
     with a virtual clock.
 ``asyncio-uvloop``
-    :class:`~txaio._uvloop_clock.UvloopClock`: a real ``uvloop`` loop
+    :class:`~txaio._testing.uvloop_clock.UvloopClock`: a real ``uvloop`` loop
     (libuv runs every callback; futures and tasks are bound to it) whose
     timers alone are virtual, since libuv's clock cannot be moved by hand.
 ``twisted``
     :class:`~txaio.testutil.ReactorClock`, Twisted's ``task.Clock``.
 ``twisted-asyncioreactor``
-    :class:`~txaio._asyncio_reactor_clock.AsyncioReactorClock`: Twisted's
+    :class:`~txaio._testing.asyncio_reactor_clock.AsyncioReactorClock`: Twisted's
     real ``AsyncioSelectorReactor`` running on a ``VirtualClockLoop`` --
     Twisted on asyncio, with the reactor's clock tied to the loop's.
 
@@ -65,15 +65,15 @@ class Backend:
 
 
 def make_uvloop_clock() -> Any:
-    """A new :class:`txaio._uvloop_clock.UvloopClock`."""
-    from txaio._uvloop_clock import UvloopClock
+    """A new :class:`txaio._testing.uvloop_clock.UvloopClock`."""
+    from txaio._testing.uvloop_clock import UvloopClock
 
     return UvloopClock()
 
 
 def make_asyncio_reactor_clock() -> Any:
-    """A new :class:`txaio._asyncio_reactor_clock.AsyncioReactorClock`."""
-    from txaio._asyncio_reactor_clock import AsyncioReactorClock
+    """A new :class:`txaio._testing.asyncio_reactor_clock.AsyncioReactorClock`."""
+    from txaio._testing.asyncio_reactor_clock import AsyncioReactorClock
 
     return AsyncioReactorClock()
 
@@ -86,13 +86,13 @@ def _close_loop(loop: Any) -> None:
 
 
 def _make_virtual_clock_loop() -> Any:
-    from txaio._virtual_clock import VirtualClockLoop
+    from txaio._testing.virtual_clock import VirtualClockLoop
 
     return VirtualClockLoop()
 
 
 def _make_reactor_clock() -> Any:
-    from txaio._reactor_clock import ReactorClock
+    from txaio._testing.reactor_clock import ReactorClock
 
     return ReactorClock()
 
