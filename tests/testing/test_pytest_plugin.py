@@ -21,7 +21,7 @@ from txaio.pytest_plugin import available_frameworks
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FRAMEWORKS = available_frameworks()
 
 

@@ -1,4 +1,4 @@
-"""The backend matrix: each variant really runs on the loop it is named after."""
+"""The test backends: each really runs on the loop it is named after."""
 
 from __future__ import annotations
 
