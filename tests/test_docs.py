@@ -65,7 +65,7 @@ def test_literalincludes_show_examples_or_tests(page: Path) -> None:
         if match:
             target = (page.parent / match.group(1)).resolve()
             assert target.is_file(), f"{page.name} includes a missing file {match.group(1)}"
-            # examples/tested_library runs in tests/test_pytest_plugin.py.
+            # examples/tested_library runs in tests/testing/test_pytest_plugin.py.
             tested_library = ROOT / "examples" / "tested_library"
             assert (
                 target.parent.name == "examples"

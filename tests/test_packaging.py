@@ -57,6 +57,14 @@ def test_wheel_ships_py_typed_and_no_tests(dist: Path) -> None:
     assert not [name for name in names if name.startswith(("tests/", "docs/", "examples/"))]
 
 
+def test_wheel_ships_the_test_tools_the_pytest_plugin_loads(dist: Path) -> None:
+    # The plugin is loaded by every pytest run where txaio is installed; it imports the wing.
+    names = zipfile.ZipFile(only(dist, "*.whl")).namelist()
+    assert "txaio/pytest_plugin.py" in names
+    assert "txaio/_testing/__init__.py" in names
+    assert "txaio/_testing/backends.py" in names
+
+
 def test_sdist_contains_tests_docs_and_examples(dist: Path) -> None:
     sdist = only(dist, "*.tar.gz")
     with tarfile.open(sdist) as archive:

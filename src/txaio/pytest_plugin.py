@@ -28,22 +28,22 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import pytest
 
-from txaio._backend_matrix import BACKENDS
+from txaio._testing.backends import REFERENCE_TEST_BACKEND, TEST_BACKENDS, default_test_backends
 from txaio.testutil import replace_loop, use_framework
-
-if TYPE_CHECKING:
-    from twisted.logger import ILogObserver
 
 __all__ = ["Framework", "available_frameworks", "txaio_framework"]
 
 
 def available_frameworks() -> list[str]:
-    """The frameworks installed here: asyncio always, Twisted when importable."""
-    return [name for name in ("asyncio", "twisted") if BACKENDS[name].is_installed()]
+    """The frameworks installed here: asyncio always, Twisted when importable.
+
+    Each is named by its default test backend (whose name is the framework's).
+    """
+    return [TEST_BACKENDS[name].framework for name in default_test_backends()]
 
 
 class Framework:
@@ -115,19 +115,6 @@ class Framework:
         self._reported.append(exc)
 
 
-def _asyncio_clock(framework: Framework, make_loop: Any = None) -> Any:
-    from txaio._virtual_clock import VirtualClockLoop
-
-    loop = VirtualClockLoop() if make_loop is None else make_loop()
-
-    def handler(loop: Any, context: dict[str, Any]) -> None:
-        exc = context.get("exception")
-        framework._record(exc if exc is not None else RuntimeError(context.get("message")))
-
-    loop.set_exception_handler(handler)
-    return loop
-
-
 @pytest.fixture
 def txaio_framework(request: pytest.FixtureRequest) -> Iterator[Framework]:
     """Run the test under one framework (parametrized), with a virtual clock.
@@ -136,39 +123,21 @@ def txaio_framework(request: pytest.FixtureRequest) -> Iterator[Framework]:
     ``now()`` reads it (seconds, a float, the same way on every backend),
     ``result(future)`` and ``reported_errors()`` take outcomes and errors.
     """
-    backend = BACKENDS[getattr(request, "param", "asyncio")]
-    name = backend.framework
-    with use_framework(name) as api:
-        framework = Framework(name, api, None)
-        observer = None
-        if name == "asyncio":
-            framework.clock = _asyncio_clock(framework, backend.make_clock)
-        else:
-            from twisted.logger import globalLogPublisher
-
-            from txaio.tx import is_txaio_event
-
-            framework.clock = backend.make_clock()
-
-            def observer(event: dict[str, Any]) -> None:
-                failure = event.get("log_failure")
-                # A txaio logger's failure() is a deliberate log line (as on asyncio), not an error.
-                if failure is not None and not is_txaio_event(event):
-                    framework._record(failure.value)
-
-            # A plain function is a log observer; zope interfaces are invisible to mypy.
-            globalLogPublisher.addObserver(cast("ILogObserver", observer))
+    backend = TEST_BACKENDS[getattr(request, "param", REFERENCE_TEST_BACKEND)]
+    with use_framework(backend.framework) as api:
+        framework = Framework(backend.framework, api, backend.make_clock())
         try:
-            with replace_loop(framework.clock):
+            with (
+                backend.capture_errors(framework.clock, framework._record),
+                replace_loop(framework.clock),
+            ):
                 yield framework
                 leftover = framework.reported_errors()
         finally:
-            if observer is not None:
-                globalLogPublisher.removeObserver(cast("ILogObserver", observer))
             backend.close_clock(framework.clock)
         if leftover:
             pytest.fail(
-                f"errors were reported under {name} and not claimed with "
+                f"errors were reported under {framework.name} and not claimed with "
                 f"txaio_framework.reported_errors(): {leftover!r}"
             )
 
@@ -186,9 +155,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    defaults = [name for name, backend in TEST_BACKENDS.items() if backend.runs_by_default]
     help_text = (
         "backends a txaio_framework test runs on: 'all', or names from "
-        f"{', '.join(BACKENDS)} (default: asyncio and, when installed, twisted)"
+        f"{', '.join(TEST_BACKENDS)} (default: {', '.join(defaults)}, those installed)"
     )
     parser.addini("txaio_backends", help_text, type="args", default=[])
     parser.addoption("--txaio-backends", metavar="NAMES", help=f"{help_text}; comma-separated")
@@ -208,16 +178,16 @@ def requested_backends(config: pytest.Config) -> list[str]:
     names: list[str] = option.split(",") if option else list(config.getini("txaio_backends"))
     names = [name.strip() for name in names if name.strip()]
     if not names:
-        return available_frameworks()
-    unknown = [name for name in names if name != "all" and name not in BACKENDS]
+        return default_test_backends()
+    unknown = [name for name in names if name != "all" and name not in TEST_BACKENDS]
     if unknown:
         raise pytest.UsageError(
             f"{given_by}: unknown backend {', '.join(map(repr, unknown))}; "
-            f"the backends are {', '.join(BACKENDS)} (or all of them: 'all')"
+            f"the backends are {', '.join(TEST_BACKENDS)} (or all of them: 'all')"
         )
     if "all" in names:
-        return list(BACKENDS)
-    missing = [BACKENDS[name] for name in names if not BACKENDS[name].is_installed()]
+        return list(TEST_BACKENDS)
+    missing = [TEST_BACKENDS[name] for name in names if not TEST_BACKENDS[name].is_installed()]
     if missing:
         raise pytest.UsageError(
             *(
@@ -230,7 +200,7 @@ def requested_backends(config: pytest.Config) -> list[str]:
 
 
 def _backend_param(name: str) -> Any:
-    backend = BACKENDS[name]
+    backend = TEST_BACKENDS[name]
     marks = []
     if not backend.is_installed():
         missing = ", ".join(backend.requires)
@@ -244,7 +214,7 @@ def _backend_param(name: str) -> Any:
 
 def _check_frameworks_marker(marker: pytest.Mark) -> None:
     """Fail collection clearly for ``txaio_frameworks()`` without names or with an unknown one."""
-    known = sorted({*BACKENDS, *(backend.framework for backend in BACKENDS.values())})
+    known = sorted({*TEST_BACKENDS, *(backend.framework for backend in TEST_BACKENDS.values())})
     unknown = [name for name in marker.args if name not in known]
     if not marker.args or unknown:
         pytest.fail(
@@ -262,7 +232,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if marker is not None:
         _check_frameworks_marker(marker)
         names = [
-            name for name in names if name in marker.args or BACKENDS[name].framework in marker.args
+            name
+            for name in names
+            if name in marker.args or TEST_BACKENDS[name].framework in marker.args
         ]
     params = [_backend_param(name) for name in names]
     metafunc.parametrize("txaio_framework", params, indirect=True)

@@ -22,8 +22,8 @@ from txaio import _selection
 from txaio._api import API, config
 
 if TYPE_CHECKING:
-    from txaio._reactor_clock import ReactorClock
-    from txaio._virtual_clock import VirtualClockLoop
+    from txaio._testing.reactor_clock import ReactorClock
+    from txaio._testing.virtual_clock import VirtualClockLoop
 
 __all__ = ["ReactorClock", "VirtualClockLoop", "replace_loop", "use_framework"]
 
@@ -78,11 +78,11 @@ def use_framework(framework: str | None) -> Iterator[API | None]:
 def __getattr__(name: str) -> Any:
     # These import asyncio or Twisted, so they are loaded only when asked for.
     if name == "VirtualClockLoop":
-        from txaio._virtual_clock import VirtualClockLoop
+        from txaio._testing.virtual_clock import VirtualClockLoop
 
         return VirtualClockLoop
     if name == "ReactorClock":
-        from txaio._reactor_clock import ReactorClock
+        from txaio._testing.reactor_clock import ReactorClock
 
         return ReactorClock
     raise AttributeError(f"module 'txaio.testutil' has no attribute {name!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from txaio._backend_matrix import BACKENDS
+from txaio._testing.backends import TEST_BACKENDS
 
 
 def backend_params(
@@ -18,6 +18,6 @@ def backend_params(
             if backend.is_installed()
             else pytest.mark.skip(reason=f"needs {', '.join(backend.requires)}"),
         )
-        for name, backend in BACKENDS.items()
+        for name, backend in TEST_BACKENDS.items()
         if backend.framework in frameworks and name not in exclude
     ]

@@ -34,11 +34,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 import txaio
-from txaio._backend_matrix import BACKENDS
+from txaio._testing.backends import TEST_BACKENDS
 from txaio.testutil import replace_loop, use_framework
 
 #: The backends a program is compared on (the first is the reference).
-PARITY_BACKENDS = [name for name, backend in BACKENDS.items() if backend.is_installed()]
+PARITY_BACKENDS = [name for name, backend in TEST_BACKENDS.items() if backend.is_installed()]
 
 # -- operations --------------------------------------------------------------
 
@@ -147,33 +147,18 @@ def running_on(backend_name: str) -> Iterator[tuple[Any, list[str]]]:
 
     Yields the clock and the list the framework's reported errors go to.
     """
-    backend = BACKENDS[backend_name]
+    backend = TEST_BACKENDS[backend_name]
     reported: list[str] = []
+
+    def record(error: BaseException) -> None:
+        reported.append(repr(error))
+
     with use_framework(backend.framework):
         clock = backend.make_clock()
-        observer = None
-        if backend.framework == "asyncio":
-
-            def handler(loop: Any, context: dict[str, Any]) -> None:
-                error = context.get("exception")
-                reported.append(repr(error) if error is not None else context["message"])
-
-            clock.set_exception_handler(handler)
-        else:
-            from twisted.logger import globalLogPublisher
-
-            def observer(event: dict[str, Any]) -> None:
-                failure = event.get("log_failure")
-                if failure is not None:
-                    reported.append(repr(failure.value))
-
-            globalLogPublisher.addObserver(observer)
         try:
-            with replace_loop(clock):
+            with backend.capture_errors(clock, record), replace_loop(clock):
                 yield clock, reported
         finally:
-            if observer is not None:
-                globalLogPublisher.removeObserver(observer)
             backend.close_clock(clock)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 import txaio
-from txaio._backend_matrix import BACKENDS
+from txaio._testing.backends import TEST_BACKENDS
 
 from .programs import (
     PARITY_BACKENDS,
@@ -36,7 +36,7 @@ def _on_twisted_xfail(reason: str) -> list[object]:
         pytest.param(
             name,
             marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
-            if BACKENDS[name].framework == "twisted"
+            if TEST_BACKENDS[name].framework == "twisted"
             else (),
         )
         for name in PARITY_BACKENDS[1:]
@@ -115,7 +115,7 @@ def test_a_timer_cancelled_after_it_ran_is_the_frameworks_own_object(backend):
     with running_on(backend) as (clock, reported):
         timer = txaio.call_later(0, print)
         clock.advance(0)
-        if BACKENDS[backend].framework == "asyncio":
+        if TEST_BACKENDS[backend].framework == "asyncio":
             timer.cancel()
         else:
             from twisted.internet.error import AlreadyCalled

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from txaio._virtual_clock import VirtualClockLoop
+from txaio._testing.virtual_clock import VirtualClockLoop
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 from twisted.internet.asyncioreactor import AsyncioSelectorReactor
 
-from txaio._virtual_clock import VirtualClockLoop
+from txaio._testing.virtual_clock import VirtualClockLoop
 
 __all__ = ["AsyncioReactorClock"]
 
