@@ -17,6 +17,8 @@ import gc
 import importlib
 import importlib.util
 import inspect
+import os
+import selectors
 import sys
 from pathlib import Path
 
@@ -135,20 +137,65 @@ class _LoopThatRecordsCancels:
 
 
 def test_timer_handle_cancel_calls_the_loops_timer_handle_cancelled():
-    """The uvloop test clock (txaio._testing): ``asyncio.TimerHandle.cancel()`` calls the
-    loop's ``_timer_handle_cancelled``, which the clock overrides, as uvloop.Loop has it."""
+    """The uvloop test clock (txaio._testing.uvloop_clock) makes its timers with
+    ``asyncio.TimerHandle(when, callback, args, loop, context)`` and overrides
+    ``_timer_handle_cancelled``, which ``cancel()`` calls (uvloop.Loop's own raises
+    NotImplementedError): without it no timer of the asyncio-uvloop backend could be cancelled."""
     loop = _LoopThatRecordsCancels()
-    handle = asyncio.TimerHandle(1.0, print, (), loop)
-    handle._scheduled = True  # as a loop's call_at marks it
+    handle = asyncio.TimerHandle(1.0, print, (), loop, None)
     handle.cancel()
     assert loop.cancelled == [handle]
+    assert handle.cancelled()
 
 
-@needs_uvloop
-def test_uvloop_loop_has_timer_handle_cancelled_to_override():
-    import uvloop
+class _RecordingSelector(selectors.DefaultSelector):
+    """Records each select() timeout; stops its loop once the loop is idle."""
 
-    assert callable(uvloop.Loop._timer_handle_cancelled)
+    def __init__(self):
+        super().__init__()
+        self.timeouts = []
+        self.loop = None
+
+    def select(self, timeout=None):
+        self.timeouts.append(timeout)
+        if timeout != 0:
+            self.loop.stop()
+        return super().select(0)
+
+
+def test_asyncio_selects_with_timeout_zero_while_work_is_ready_and_the_wait_when_idle():
+    """The asyncio test clock (txaio._testing.virtual_clock) learns that the loop is idle from
+    the timeout ``BaseEventLoop._run_once`` passes its selector: 0 while callbacks are ready,
+    else the time to the next timer. If that changed, ``advance()`` would hang or stop early."""
+    selector = _RecordingSelector()
+    loop = asyncio.SelectorEventLoop(selector)
+    selector.loop = loop
+    try:
+        loop.call_soon(len, "ready")
+        loop.call_later(10, print)
+        loop.run_forever()
+    finally:
+        loop.close()
+    assert selector.timeouts[0] == 0
+    assert 9 < selector.timeouts[-1] <= 10
+
+
+def test_asyncio_call_later_goes_through_call_at():
+    """The asyncio test clock tracks its timers in ``call_at``, which
+    ``BaseEventLoop.call_later`` calls: otherwise each would run at the end of ``advance()``."""
+    seen = []
+
+    class Loop(asyncio.SelectorEventLoop):
+        def call_at(self, when, callback, *args, context=None):
+            seen.append(callback)
+            return super().call_at(when, callback, *args, context=context)
+
+    loop = Loop()
+    try:
+        loop.call_later(1, print)
+    finally:
+        loop.close()
+    assert seen == [print]
 
 
 # -- Twisted -------------------------------------------------------------------------------
@@ -183,6 +230,23 @@ def test_twisted_reactor_started_before_tells_a_reactor_that_already_ran():
 
 
 @needs_twisted
+def test_twisted_reactor_waker_owns_a_pipe_that_connection_lost_closes():
+    """The Twisted-on-asyncio test clock (txaio._testing.asyncio_reactor_clock) closes the
+    reactor's ``waker`` (an undocumented attribute) with ``connectionLost``: otherwise each
+    test of that backend would leak its two file descriptors."""
+    from twisted.internet.asyncioreactor import AsyncioSelectorReactor
+
+    loop = asyncio.new_event_loop()
+    reactor = AsyncioSelectorReactor(loop)
+    descriptor = reactor.waker.fileno()
+    reactor.removeReader(reactor.waker)
+    reactor.waker.connectionLost(None)
+    loop.close()
+    with pytest.raises(OSError):
+        os.fstat(descriptor)
+
+
+@needs_twisted
 def test_twisted_asyncio_reactor_keeps_its_loop_in_asyncio_event_loop():
     """txaio.tx ``run`` on Twisted's asyncio reactor: ``_asyncioEventloop`` is the asyncio
     loop under the reactor, which txaio cleans up and closes as ``asyncio.run`` would."""
@@ -202,6 +266,9 @@ def test_twisted_asyncio_reactor_keeps_its_loop_in_asyncio_event_loop():
 
 #: Every private name of Python, asyncio, uvloop or Twisted that txaio's source (runtime
 #: and test tools) reads, calls or overrides, and the test that checks it.
+#: The test clocks also rely on public but undocumented behaviour, checked above:
+#: asyncio's select() timeouts, call_later going through call_at, TimerHandle's
+#: constructor, the reactor's waker.
 KNOWN_HOOKS = {
     "_getframe": test_sys_getframe_finds_the_caller_that_names_a_logger,
     "_timer_handle_cancelled": test_timer_handle_cancel_calls_the_loops_timer_handle_cancelled,
