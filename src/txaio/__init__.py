@@ -9,7 +9,13 @@ Layout of the package:
 - ``_failure.py`` (errors), ``_batched.py`` (batched timers) and
   ``_logging.py`` (loggers) are framework-neutral cores; ``_checks.py`` holds
   every argument check, ``_interrupt.py`` Ctrl-C handling for :func:`run`.
-- ``testutil.py`` and ``pytest_plugin.py`` help users test on both backends.
+- ``testutil.py`` and ``pytest_plugin.py`` help users test on both backends;
+  ``_testing/`` holds the tools behind them (virtual clocks, the test backends).
+
+The names below that stand for the public functions are generated from
+``_api.PUBLIC_FUNCTIONS`` and ``_logging.PUBLIC_FUNCTIONS`` by
+``tools/generate_names.py`` (so are those of ``aio.py``, ``tx.py`` and
+``LoopMixin``).
 
 Importing txaio imports neither asyncio nor Twisted: that happens when a
 framework is selected with :func:`use_asyncio` or :func:`use_twisted`.
