@@ -50,18 +50,25 @@ def _needs_no_framework(name: str) -> bool:
     return isinstance(inspect.getattr_static(_api.API, name), staticmethod)
 
 
-def facade(hand_written: set[str]) -> list[str]:
-    """``txaio/__init__.py``: a forwarder per framework function, the rest bound as they are."""
+def _bindings(hand_written: set[str], framework: str, neutral: str, logging: str) -> list[str]:
+    """``name = <form>`` for every public function but those bound by hand.
+
+    ``framework`` is the form for functions that need a framework, ``neutral``
+    for the API's static methods (the clocks), ``logging`` for the logging
+    functions; each is a format string of ``{name}``.
+    """
     lines = []
     for name in API_FUNCTIONS:
-        if name in hand_written:
-            continue
-        if _needs_no_framework(name):
-            lines.append(f"{name} = API.{name}")
-        else:
-            lines.append(f"{name} = _forwarder(API.{name})")
-    lines += [f"{name} = _logging.{name}" for name in LOGGING_FUNCTIONS]
+        if name not in hand_written:
+            form = neutral if _needs_no_framework(name) else framework
+            lines.append(f"{name} = {form.format(name=name)}")
+    lines += [f"{name} = {logging.format(name=name)}" for name in LOGGING_FUNCTIONS]
     return lines
+
+
+def facade(hand_written: set[str]) -> list[str]:
+    """``txaio/__init__.py``: a forwarder per framework function, the rest bound as they are."""
+    return _bindings(hand_written, "_forwarder(API.{name})", "API.{name}", "_logging.{name}")
 
 
 def facade_all(hand_written: set[str]) -> list[str]:
@@ -72,21 +79,13 @@ def facade_all(hand_written: set[str]) -> list[str]:
 
 def backend_module(hand_written: set[str]) -> list[str]:
     """``txaio.aio`` and ``txaio.tx``: the default API's methods as module functions."""
-    lines = [f"{name} = _default.{name}" for name in API_FUNCTIONS if name not in hand_written]
-    lines += [f"{name} = _logging.{name}" for name in LOGGING_FUNCTIONS]
-    return lines
+    return _bindings(hand_written, "_default.{name}", "_default.{name}", "_logging.{name}")
 
 
 def mixin_methods(hand_written: set[str]) -> list[str]:
     """``LoopMixin``: a method per framework function; the framework-neutral ones static."""
-    lines = []
-    for name in API_FUNCTIONS:
-        if _needs_no_framework(name):
-            lines.append(f"{name} = staticmethod(API.{name})")
-        else:
-            lines.append(f"{name} = _method(API.{name})")
-    lines += [f"{name} = staticmethod(API.{name})" for name in LOGGING_FUNCTIONS]
-    return lines
+    static = "staticmethod(API.{name})"
+    return _bindings(set(), "_method(API.{name})", static, static)
 
 
 def api_logging(hand_written: set[str]) -> list[str]:
