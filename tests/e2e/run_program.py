@@ -26,6 +26,13 @@ from typing import Any
 BACKEND, SCENARIO = sys.argv[1], sys.argv[2]
 FRAMEWORK = BACKEND.split("-")[0]
 
+if SCENARIO == "sigint":
+    import signal
+
+    # Ctrl-C as in a program started from a terminal: a test run started in the background
+    # (`make test &`, some CI runners) leaves SIGINT ignored, and Python keeps it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 if BACKEND == "twisted-asyncioreactor":
     import asyncio
 
