@@ -39,7 +39,7 @@ _INFINITY = float("inf")  # not math.inf: importing math would slow `import txai
 #: Delays of these types are checked inline on the timer hot paths (``call_later``):
 #: ``type(delay) in PLAIN_DELAY_TYPES and 0 <= delay < _INFINITY``. Any other
 #: delay goes through :func:`check_timer_arguments`, which accepts every number.
-PLAIN_DELAY_TYPES = frozenset({int, float})
+PLAIN_DELAY_TYPES = (float, int)  # a tuple: `in` on two types is quickest
 
 
 async def _coroutine() -> None:
