@@ -10,7 +10,9 @@ It is a real :class:`asyncio.SelectorEventLoop` (futures, tasks,
 only ``time()`` and the way the loop waits differ.  It uses no private
 asyncio attribute: it learns what the loop is waiting for from the timeout
 the loop passes to its selector, and keeps its own heap of the timers
-created through ``call_at`` (which ``call_later`` uses).
+created through ``call_at`` (which ``call_later`` uses).  Those two are
+asyncio's behaviour rather than its documented API, so
+``tests/test_private_hooks.py`` checks both on every Python we test.
 """
 
 from __future__ import annotations
