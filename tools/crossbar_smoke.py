@@ -16,9 +16,39 @@ stops it with SIGINT and waits for it to exit.  Then it checks that
   ("2026-01-01T00:00:00+0000 [Controller   1234] text"); the only untagged lines allowed are
   the pretty-printed Python value that follows a tagged line ending in "=";
 - no log record is printed twice (on the same stream, or once on each stream);
-- no line carries a formatting-failure marker ("[txaio: could not format the message", ...).
+- no line carries a formatting-failure marker ("[txaio: could not format the message", ...);
+- with --log-baseline, the node's log records match those of the same run on the published
+  txaio, the baseline (see "Log records" below).
 
 It prints one line per failed check and exits 1 if any check failed, 0 otherwise.
+
+Log records
+-----------
+Every process of the node (the controller and its worker) records its Twisted log events:
+tools/crossbar_log_recorder.py, put on the node's PYTHONPATH as ``sitecustomize``. Each event
+is reduced to its *triple* (namespace, level, format) and the other fields that Crossbar.io
+prints or filters on: log_system (the pid masked), the type of log_source, the exception type
+of log_failure, txaio_trace, and the names of all its fields. An event that the controller
+forwards from a worker carries the worker's text as its format; its triple's format is
+"<forwarded from NAMESPACE>" instead, NAMESPACE being the worker logger's (``cb_namespace``).
+
+With --log-baseline FILE the run fails on a triple found in this run and not in the baseline
+or the other way round (each named), and on a field whose values differ for a triple found in
+both. Two hand-kept lists of the baseline, each entry with its reason, make exceptions: a
+"timing_dependent" triple (one that varies between two runs on the published txaio) is left
+out; a "fixed_here" triple is a record that only this txaio makes, because the published one
+raised instead (docs/compatibility.rst, "Deliberate differences"): it must be there on this
+txaio and absent on the published one.
+
+The baseline, tools/crossbar_smoke_log_baseline.json, is this run on the published txaio,
+recorded once with
+
+    SKIP_TXAIO_SWAP=1 CROSSBAR_LOG_BASELINE_WRITE=1 DEPENDENTS=crossbar CROSSBAR_SUITES=smoke \
+        bash tools/test-dependents.sh .
+
+(--write-log-baseline FILE; the hand-kept lists are kept). Run the same without
+CROSSBAR_LOG_BASELINE_WRITE=1 to compare another run on the published txaio with it: a triple
+that differs then is timing-dependent.
 """
 
 from __future__ import annotations
@@ -28,6 +58,7 @@ import ast
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -36,6 +67,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # "2026-11-30T06:18:06+0000 [Controller   9768] text": crossbar/_logging.py formats the
 # system tag as "{:<10} {:>6}".format(kind, pid); a record with empty text keeps the space.
@@ -180,6 +212,145 @@ def check_required_lines(output: str, ports: list[int], problems: list[str]) -> 
             problems.append(f"missing log line ({meaning}): no match for /{pattern}/")
 
 
+#: The fields of a recorded event that are compared for each triple, besides the triple
+#: ("keys": the names of all the event's fields, which Crossbar.io's JSON observer forwards).
+COMPARED_FIELDS = ("log_system", "log_source", "log_failure", "txaio_trace", "keys")
+
+#: The recorder, copied as sitecustomize.py onto the node's PYTHONPATH.
+RECORDER = Path(__file__).with_name("crossbar_log_recorder.py")
+
+Triple = tuple[str, str, str]
+
+
+def recorder_environment(workdir: Path) -> tuple[dict[str, str], Path]:
+    """The environment that makes each process of the node record its log events, and where."""
+    hook = workdir / "log-recorder"
+    records = workdir / "log-records"
+    hook.mkdir()
+    records.mkdir()
+    shutil.copyfile(RECORDER, hook / "sitecustomize.py")
+    paths = [str(hook), *filter(None, [os.environ.get("PYTHONPATH")])]
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
+    environment["TXAIO_SMOKE_LOG_DIR"] = str(records)
+    return environment, records
+
+
+def read_log_records(directory: Path, problems: list[str]) -> list[dict[str, Any]]:
+    """Every event the node's processes recorded, in file order."""
+    events = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1):
+            event = json.loads(line)
+            if "recorder_error" in event:
+                problems.append(f"{path.name}:{number}: recorder: {event['recorder_error']}")
+            else:
+                events.append(event)
+    return events
+
+
+def triple_of(event: dict[str, Any]) -> Triple:
+    """(namespace, level, format); a forwarded worker event's text is not its format."""
+    form = event["format"]
+    if event.get("cb_namespace") is not None:
+        form = f"<forwarded from {event['cb_namespace']}>"
+    return (str(event["namespace"]), str(event["level"]), str(form))
+
+
+def field_value(event: dict[str, Any], name: str) -> str:
+    """A compared field as text; a pid at the end of log_system is masked ("Router <pid>")."""
+    value = event.get(name)
+    if name == "log_system" and isinstance(value, str):
+        value = re.sub(r"\s+\d+$", " <pid>", value)
+    return json.dumps(value)
+
+
+def summarize_log_records(events: list[dict[str, Any]]) -> dict[Triple, dict[str, list[str]]]:
+    """Each distinct triple with the sorted distinct values of each compared field."""
+    seen: dict[Triple, dict[str, set[str]]] = {}
+    for event in events:
+        fields = seen.setdefault(triple_of(event), {name: set() for name in COMPARED_FIELDS})
+        for name in COMPARED_FIELDS:
+            fields[name].add(field_value(event, name))
+    return {
+        triple: {name: sorted(values) for name, values in fields.items()}
+        for triple, fields in sorted(seen.items())
+    }
+
+
+def installed_versions() -> dict[str, str]:
+    """The versions of txaio and Crossbar.io in this Python (the venv that runs the node)."""
+    from importlib import metadata
+
+    return {name: metadata.version(name) for name in ("txaio", "crossbar")}
+
+
+def triples_listed(baseline: dict[str, Any], name: str) -> set[Triple]:
+    """The triples of one of the baseline's hand-kept lists (each entry gives its reason)."""
+    return {(entry["namespace"], entry["level"], entry["format"]) for entry in baseline[name]}
+
+
+def write_log_baseline(path: Path, events: list[dict[str, Any]]) -> None:
+    """Write this run's triples as the baseline, keeping the file's hand-kept lists."""
+    kept: dict[str, Any] = {"timing_dependent": [], "fixed_here": []}
+    if path.exists():
+        old = json.loads(path.read_text())
+        kept = {name: old.get(name, []) for name in kept}
+    summary = summarize_log_records(events)
+    baseline = {
+        "about": "The log records of tools/crossbar_smoke.py's `crossbar start` on the published "
+        "txaio; the tool's docstring says how to regenerate this file.",
+        "versions": installed_versions(),
+        "records": len(events),
+        "namespaces": len({triple[0] for triple in summary}),
+        **kept,
+        "triples": [
+            {"namespace": ns, "level": level, "format": form, **fields}
+            for (ns, level, form), fields in summary.items()
+        ],
+    }
+    path.write_text(json.dumps(baseline, indent=1, ensure_ascii=False) + "\n")
+
+
+def compare_log_records(path: Path, events: list[dict[str, Any]], problems: list[str]) -> list[str]:
+    """Compare this run's triples and fields with the baseline's; return the summary lines.
+
+    On the published txaio (the baseline's version) the "fixed_here" triples must be absent;
+    on another txaio they must be present: records that only a fix of this txaio makes.
+    """
+    baseline = json.loads(path.read_text())
+    skipped = triples_listed(baseline, "timing_dependent")
+    fixed_here = triples_listed(baseline, "fixed_here")
+    expected = {
+        (entry["namespace"], entry["level"], entry["format"]): entry
+        for entry in baseline["triples"]
+    }
+    baseline_run = installed_versions() == baseline["versions"]
+    wanted = set(expected) if baseline_run else set(expected) | fixed_here
+    found = summarize_log_records(events)
+    before = len(problems)
+    for triple in sorted(set(found) - wanted - skipped):
+        problems.append(f"log record not in the baseline: {triple}")
+    for triple in sorted(wanted - set(found) - skipped):
+        problems.append(f"log record of the baseline missing: {triple}")
+    for triple in sorted((set(found) & set(expected)) - skipped):
+        for name in COMPARED_FIELDS:
+            if found[triple][name] != expected[triple][name]:
+                problems.append(
+                    f"log record {triple}: {name} is {found[triple][name]}, "
+                    f"in the baseline {expected[triple][name]}"
+                )
+    namespaces = len({triple[0] for triple in found})
+    return [
+        f"recorded log records: {len(events)} here, {baseline['records']} in the baseline "
+        f"(txaio {baseline['versions']['txaio']}{', this run' if baseline_run else ''}); "
+        f"distinct namespaces: {namespaces} here, {baseline['namespaces']} in the baseline; "
+        f"distinct triples: {len(found)} here, {len(expected)} in the baseline "
+        f"({len(skipped)} timing-dependent left out, "
+        f"{0 if baseline_run else len(fixed_here)} made by a fix of this txaio); "
+        f"differences: {len(problems) - before}"
+    ]
+
+
 def wait_for_boot(process: subprocess.Popen[bytes], stdout_path: Path) -> float:
     """Wait until the node says its boot is complete (or exits); return the seconds it took."""
     start = time.monotonic()
@@ -301,6 +472,12 @@ def main() -> int:
     parser.add_argument("--workdir", type=Path, help="an empty directory")
     parser.add_argument("--seconds", type=float, default=15.0, help="how long the node runs")
     parser.add_argument("--client", metavar="URL", help="only run the WAMP client against URL")
+    parser.add_argument(
+        "--log-baseline", type=Path, help="compare the node's log records with this baseline"
+    )
+    parser.add_argument(
+        "--write-log-baseline", type=Path, help="write the node's log records as the baseline"
+    )
     arguments = parser.parse_args()
     if arguments.client:
         return wamp_client(arguments.client)
@@ -323,11 +500,13 @@ def main() -> int:
 
     stdout_path, stderr_path = workdir / "stdout.log", workdir / "stderr.log"
     problems: list[str] = []
+    environment, records_dir = recorder_environment(workdir)
     started = time.monotonic()
     with stdout_path.open("wb") as stdout_file, stderr_path.open("wb") as stderr_file:
         process = subprocess.Popen(
             [crossbar, "start", "--cbdir", str(cbdir), "--color", "false"],
             cwd=workdir,
+            env=environment,
             stdin=subprocess.DEVNULL,
             stdout=stdout_file,
             stderr=stderr_file,
@@ -364,14 +543,23 @@ def main() -> int:
     check_duplicates(records, problems)
     check_markers("stdout", stdout_lines, problems)
     check_markers("stderr", stderr_lines, problems)
+    events = read_log_records(records_dir, problems)
+    comparison: list[str] = []
+    if arguments.write_log_baseline:
+        write_log_baseline(arguments.write_log_baseline, events)
+        comparison = [
+            f"recorded log records: {len(events)}, written to {arguments.write_log_baseline}"
+        ]
+    elif arguments.log_baseline:
+        comparison = compare_log_records(arguments.log_baseline, events, problems)
 
     print(
         f"crossbar smoke: boot {boot_seconds:.1f}s, ports {ports}, "
         f"HTTP {answers or 'not tried'}, exit {exit_code}, "
         f"{len(stdout_lines)} stdout / {len(stderr_lines)} stderr lines, "
-        f"{len(records)} log records"
+        f"{len(records)} printed log records"
     )
-    for line in client_output:
+    for line in client_output + comparison:
         print(f"crossbar smoke: {line}")
     for problem in problems:
         print(f"crossbar smoke: FAIL {problem}")

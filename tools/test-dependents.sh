@@ -16,7 +16,11 @@
 #      prints its version.
 #   5. Runs the suites from empty temporary directories, prints their summary
 #      lines, and exits non-zero if any of them failed.
-# The Crossbar smoke run is tools/crossbar_smoke.py (read its docstring).
+# The Crossbar smoke run is tools/crossbar_smoke.py (read its docstring). It compares the
+# node's log records (namespace, level, format and the other fields Crossbar.io shows) with
+# tools/crossbar_smoke_log_baseline.json, the same run on the published txaio, recorded with
+#   SKIP_TXAIO_SWAP=1 CROSSBAR_LOG_BASELINE_WRITE=1 DEPENDENTS=crossbar CROSSBAR_SUITES=smoke \
+#       bash tools/test-dependents.sh .
 #
 # Environment variables:
 #   PYTHON=python3.11            interpreter used to create the venvs
@@ -33,6 +37,10 @@
 #   CROSSBAR_SUITES="trial pytest smoke"  or a subset
 #   CROSSBAR_TRIAL_JOBS=1        trial -j (parallel trial workers)
 #   CROSSBAR_SMOKE_SECONDS=15    how long `crossbar start` runs
+#   CROSSBAR_LOG_BASELINE=FILE   the smoke's log-record baseline (default
+#                                tools/crossbar_smoke_log_baseline.json)
+#   CROSSBAR_LOG_BASELINE_WRITE=1  write the smoke's log records to that file instead of
+#                                comparing them (needs SKIP_TXAIO_SWAP=1: the published txaio)
 set -euo pipefail
 
 ROOT="${1:-.}"
@@ -50,6 +58,13 @@ AUTOBAHN_SUITES="${AUTOBAHN_SUITES:-twisted asyncio}"
 CROSSBAR_SUITES="${CROSSBAR_SUITES:-trial pytest smoke}"
 CROSSBAR_TRIAL_JOBS="${CROSSBAR_TRIAL_JOBS:-1}"
 CROSSBAR_SMOKE_SECONDS="${CROSSBAR_SMOKE_SECONDS:-15}"
+CROSSBAR_LOG_BASELINE="${CROSSBAR_LOG_BASELINE:-$TOOLS/crossbar_smoke_log_baseline.json}"
+case "$CROSSBAR_LOG_BASELINE" in /*) ;; *) CROSSBAR_LOG_BASELINE="$PWD/$CROSSBAR_LOG_BASELINE" ;; esac
+CROSSBAR_LOG_BASELINE_WRITE="${CROSSBAR_LOG_BASELINE_WRITE:-0}"
+if [ "$CROSSBAR_LOG_BASELINE_WRITE" = "1" ] && [ "${SKIP_TXAIO_SWAP:-0}" != "1" ]; then
+    printf 'ERROR: CROSSBAR_LOG_BASELINE_WRITE=1 records the published txaio: set SKIP_TXAIO_SWAP=1\n' >&2
+    exit 2
+fi
 
 # --- PINS: the pinned versions. Change them here only. --------------------------------
 AUTOBAHN_PINS=(
@@ -298,15 +313,21 @@ test_autobahn() {
 
 # --- Crossbar.io ---------------------------------------------------------------------
 run_crossbar_smoke() {
-    local dir="$WORK/smoke" out="$LOGDIR/crossbar-smoke.log" rc=0 start end
+    local dir="$WORK/smoke" out="$LOGDIR/crossbar-smoke.log" rc=0 start end baseline
     mkdir -p "$dir"
+    if [ "$CROSSBAR_LOG_BASELINE_WRITE" = "1" ]; then
+        baseline=(--write-log-baseline "$CROSSBAR_LOG_BASELINE")
+    else
+        baseline=(--log-baseline "$CROSSBAR_LOG_BASELINE")
+    fi
     start=$(date +%s)
     (cd "$dir" && "${clean_env[@]}" "$VPY" "$TOOLS/crossbar_smoke.py" \
         --crossbar "$(dirname "$VPY")/crossbar" --workdir "$dir" \
-        --seconds "$CROSSBAR_SMOKE_SECONDS") >"$out" 2>&1 || rc=$?
+        --seconds "$CROSSBAR_SMOKE_SECONDS" "${baseline[@]}") >"$out" 2>&1 || rc=$?
     end=$(date +%s)
     cp "$dir"/stdout.log "$LOGDIR/crossbar-smoke-stdout.log" 2>/dev/null || true
     cp "$dir"/stderr.log "$LOGDIR/crossbar-smoke-stderr.log" 2>/dev/null || true
+    cat "$dir"/log-records/*.jsonl > "$LOGDIR/crossbar-smoke-records.jsonl" 2>/dev/null || true
     sed 's/^/  /' "$out"
     echo "crossbar-smoke: $([ "$rc" -eq 0 ] && echo OK || echo FAILED)  [exit $rc, \
 $((end - start))s, logs $LOGDIR/crossbar-smoke*.log]"

@@ -108,8 +108,8 @@ STDLIB_LEVELS: dict[str, int] = {
     "trace": 5,
 }
 
-#: Python's flag for function code (not module or class-body code): inspect.CO_OPTIMIZED.
-_CO_OPTIMIZED = 0x0001
+#: What a frame without a local ``self`` gives (``None`` is a possible ``self``).
+_NO_SELF = object()
 
 
 class InvalidLogLevel(RuntimeError, ValueError):
@@ -378,12 +378,14 @@ def make_logger(
     namespace: str | None = None,
     log_level: str | None = None,
 ) -> Logger:
-    """A new logger, named after where it is made.
+    """A new logger, named after where it is made, as the published txaio names it.
 
-    In a class body or a method the name is ``module.Class``, in a function
-    ``module.function``, at module level ``module``; ``namespace`` overrides
-    it. Without ``level`` the logger follows the global level
-    (``log_level`` is another name for ``level``).
+    In a method (a frame with a local ``self``) the name is ``module.Class``
+    of the *instance's* class; in a class body ``module.Class``; in a
+    function, classmethod or staticmethod ``module.function``; at module
+    level ``module`` (docs/guide/logging.rst). ``namespace`` overrides it.
+    Without ``level`` the logger follows the global level (``log_level`` is
+    another name for ``level``).
 
     ``logger`` is the class of the framework logger underneath (default: the
     selected framework's: ``twisted.logger.Logger`` on Twisted); it is
@@ -416,26 +418,37 @@ def make_logger(
 
 
 def _caller_namespace(frame: FrameType) -> str:
-    """``module.Class`` (class body or method), ``module.function`` or ``module``."""
+    """The name the published txaio gives a logger made in ``frame``.
+
+    Its rule, which Crossbar.io's log lines and per-namespace levels rely on:
+    a frame with a local ``self`` gives ``module.Class`` of that object's
+    class -- the *instance's* class, so a logger made in a base class's
+    ``__init__`` is named after the subclass; any other frame gives
+    ``module.name`` of its code (a class body: its class, a function, a
+    classmethod or a staticmethod: the function's own name, not its
+    qualified name), and module level gives ``module``.
+    """
+    try:
+        owner = frame.f_locals.get("self", _NO_SELF)
+    except Exception:  # locals that exec() or a metaclass's __prepare__ made, without get()
+        owner = _NO_SELF
+    if owner is not _NO_SELF:
+        return _class_name(owner)
     code = frame.f_code
     module = str(frame.f_globals.get("__name__", "__main__"))
     if code.co_name == "<module>":
         return module
-    if not code.co_flags & _CO_OPTIMIZED:  # a class body
-        names = frame.f_locals
-        return f"{names.get('__module__', module)}.{names.get('__qualname__', code.co_name)}"
-    qualname: str | None = getattr(code, "co_qualname", None)  # Python 3.11+
-    if qualname is None:
-        first = code.co_varnames[0] if code.co_argcount else None
-        owner = frame.f_locals.get(first) if first in ("self", "cls") else None
-        if owner is None:
-            return f"{module}.{code.co_name}"
-        cls = owner if isinstance(owner, type) else type(owner)
-        return f"{cls.__module__}.{cls.__qualname__}"
-    path, _, _function = qualname.rpartition(".")
-    if path and not path.endswith("<locals>"):  # a method: name its class
-        qualname = path
-    return f"{module}.{qualname.replace('.<locals>', '')}"
+    return f"{module}.{code.co_name}"
+
+
+def _class_name(owner: object) -> str:
+    """``module.Class`` of ``owner.__class__`` (what a proxy or mock claims), else of its type."""
+    try:
+        cls = owner.__class__
+        return f"{cls.__module__}.{cls.__name__}"
+    except Exception:  # a __class__ that is not a class: making a logger never raises
+        cls = type(owner)
+        return f"{getattr(cls, '__module__', 'builtins')}.{cls.__name__}"
 
 
 # -- publishing: from a logger call to the framework logger, never raising ------------

@@ -112,20 +112,34 @@ class Bunny:
     def __init__(self):
         self.own_log = txaio.make_logger()
 
+    def hop(self):
+        def inner():
+            return txaio.make_logger()
+
+        return inner()
+
+    def hop_with(me):  # a method whose first argument is not named self
+        return txaio.make_logger()
+
     class Burrow:
         log = txaio.make_logger()
+
+
+class WhiteBunny(Bunny):
+    pass
 
 
 def test_logger_made_in_a_class_body_is_named_module_dot_class():
     assert Bunny.log.namespace == f"{__name__}.Bunny"
 
 
-def test_logger_made_in_a_method_is_named_after_its_class():
+def test_logger_made_in_a_method_is_named_after_the_instances_class():
     assert Bunny().own_log.namespace == f"{__name__}.Bunny"
+    assert WhiteBunny().own_log.namespace == f"{__name__}.WhiteBunny"
 
 
-def test_logger_made_in_a_nested_class_names_the_whole_path():
-    assert Bunny.Burrow.log.namespace == f"{__name__}.Bunny.Burrow"
+def test_logger_made_in_a_nested_class_is_named_module_dot_inner_class():
+    assert Bunny.Burrow.log.namespace == f"{__name__}.Burrow"
 
 
 def test_logger_made_at_module_level_is_named_after_the_module():
@@ -137,6 +151,49 @@ def test_logger_made_in_a_function_is_named_module_dot_function():
     assert (
         log.namespace == f"{__name__}.test_logger_made_in_a_function_is_named_module_dot_function"
     )
+
+
+def test_logger_made_in_a_nested_function_is_named_after_the_function_alone():
+    assert Bunny().hop().namespace == f"{__name__}.inner"
+
+
+def test_a_local_named_self_names_the_logger_after_its_class():
+    self = WhiteBunny()  # noqa: F841  (read by make_logger from this frame)
+    assert txaio.make_logger().namespace == f"{__name__}.WhiteBunny"
+
+
+def test_a_method_without_a_self_argument_is_named_module_dot_function():
+    assert WhiteBunny().hop_with().namespace == f"{__name__}.hop_with"
+
+
+def test_the_class_an_object_claims_to_be_names_its_logger():
+    from unittest import mock
+
+    class Walker:
+        def make(self):
+            return txaio.make_logger()
+
+    assert Walker.make(mock.Mock(spec=Bunny)).namespace == f"{__name__}.Bunny"
+
+
+def test_a_class_attribute_that_raises_still_names_the_logger():
+    class Shy:
+        @property
+        def __class__(self):
+            raise RuntimeError("no class today")
+
+        def make(self):
+            return txaio.make_logger()
+
+    assert Shy().make().namespace == f"{__name__}.Shy"
+
+
+def test_namespace_argument_wins_in_a_method_too():
+    class Named:
+        def make(self):
+            return txaio.make_logger(namespace="my.own")
+
+    assert Named().make().namespace == "my.own"
 
 
 def test_namespace_argument_overrides_the_name():
