@@ -397,12 +397,16 @@ class API(abc.ABC):
         ``txaio.run`` raises ``RuntimeError``. ``framework`` and
         ``loop_factory`` are not passed to ``main``.
 
-        - asyncio: a new event loop, as ``asyncio.run`` makes it, or
-          ``loop_factory()`` (e.g. ``uvloop.new_event_loop``), or the loop
-          txaio is configured with (``txaio.config.loop``, or this object's
-          loop for ``with_config(loop=...).run``). Afterwards tasks still
-          pending are cancelled, async generators shut down and the loop
-          closed -- a configured loop too.
+        - asyncio: the loop txaio is configured with (``txaio.config.loop``,
+          or this object's loop for ``with_config(loop=...).run``); else the
+          thread's loop txaio already handed out, while it is open, so that
+          futures and timers made before ``run`` are not lost; else a new
+          event loop, as ``asyncio.run`` makes it, or ``loop_factory()``
+          (e.g. ``uvloop.new_event_loop``). A ``loop_factory`` while that
+          thread loop is open is a ``RuntimeError``, as work may wait on it.
+          Afterwards tasks still pending are cancelled, async generators shut
+          down, the default executor shut down and the loop closed -- a
+          configured or reused loop too.
         - Twisted: the reactor txaio is configured with, else the installed
           one (the default reactor if none was installed), stopped when
           ``main`` is done. A reactor runs once per process: a second

@@ -63,24 +63,31 @@ def _thread_loop() -> AbstractEventLoop:
     (deprecated in Python 3.14, going in 3.16). Asking for a loop that is not
     there warns on 3.12 and 3.13 and raises from 3.14 on, so the first call
     per thread turns that warning into an error and makes the loop itself;
-    later calls find the loop it set.
+    later calls find the loop it set. The loop handed out is remembered
+    (``_thread.loop``): work made on it before ``txaio.run`` runs there.
     """
     try:
-        if getattr(_thread, "loop_was_set", False):
+        if getattr(_thread, "loop", None) is not None:
             loop = asyncio.get_event_loop()
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", DeprecationWarning)
                 loop = asyncio.get_event_loop()
         if not loop.is_closed():
-            _thread.loop_was_set = True
+            _thread.loop = loop
             return loop
     except (DeprecationWarning, RuntimeError):
         pass
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    _thread.loop_was_set = True
+    _thread.loop = loop
     return loop
+
+
+def _handed_out_loop() -> AbstractEventLoop | None:
+    """The loop :func:`_thread_loop` handed out in this thread, unless it is closed."""
+    loop: AbstractEventLoop | None = getattr(_thread, "loop", None)
+    return None if loop is None or loop.is_closed() else loop
 
 
 def _as_exception(error: object, argument: str, caller: str) -> BaseException:
@@ -360,6 +367,13 @@ class AsyncioAPI(API):
             if loop.is_closed():
                 raise RuntimeError(f"txaio is configured with a closed loop: {loop!r}")
             loop_factory = functools.partial(_the_loop, loop)
+        else:
+            # Futures and timers made before run() are on the thread's loop: run main there.
+            loop = _handed_out_loop()
+            if loop is not None:
+                if loop_factory is not None:
+                    raise RuntimeError(_work_on_the_thread_loop(loop))
+                loop_factory = functools.partial(_the_loop, loop)
         return _run_until_done(_call_main(main, args, kwargs), loop_factory)
 
     # -- hooks -----------------------------------------------------------
@@ -512,8 +526,20 @@ def _result_or_failure(child: Future[Any]) -> Any:
 
 
 def _the_loop(loop: AbstractEventLoop) -> AbstractEventLoop:
-    """The loop factory for a configured loop: that loop."""
+    """The loop factory for a configured loop or the thread's loop: that loop."""
     return loop
+
+
+def _work_on_the_thread_loop(loop: AbstractEventLoop) -> str:
+    """Why ``run(loop_factory=...)`` refuses to start while txaio's thread loop is open."""
+    return (
+        "txaio.run() with a loop_factory would run main on a new loop, but txaio already "
+        f"handed out this thread's loop {loop!r}: the futures and timers made before run() "
+        "wait there and would never run. Make the loop first and give it to txaio before "
+        "anything is scheduled (asyncio.set_event_loop(loop) or txaio.config.loop = loop), "
+        "then call txaio.run(main) without loop_factory; or close that loop if nothing "
+        "waits on it"
+    )
 
 
 async def _call_main(

@@ -7,6 +7,7 @@ are tested in subprocesses: tests/e2e/test_run.py.
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -132,3 +133,91 @@ def test_run_passes_arguments_but_not_framework_or_loop_factory_to_main():
     with use_framework("asyncio"), replace_loop(VirtualClockLoop()):
         result = txaio.run(echo, 1, 2, framework="asyncio", key="word")
     assert result == ((1, 2), {"key": "word"})
+
+
+def _in_a_new_thread(function):
+    """``function()``'s outcome in a thread of its own: a thread whose loop txaio made there."""
+    outcome = []
+
+    def target():
+        try:
+            outcome.append((True, function()))
+        except BaseException as exc:
+            outcome.append((False, exc))
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join(timeout=60)
+    succeeded, value = outcome[0]
+    if not succeeded:
+        raise value
+    return value
+
+
+def test_run_on_asyncio_runs_timers_and_futures_made_before_it_on_the_thread_loop():
+    def program():
+        made_before = txaio.create_future()
+        calls = []
+        txaio.call_later(0, calls.append, "timer")
+        txaio.call_later(0, txaio.resolve, made_before, "resolved")
+
+        async def waits_for_them():
+            value = await txaio.timeout(made_before, 30)
+            return value, await txaio.gather([made_before]), calls, asyncio.get_running_loop()
+
+        loop = made_before.get_loop()
+        return loop, txaio.run(waits_for_them)
+
+    with use_framework("asyncio"):
+        loop, (value, gathered, calls, running) = _in_a_new_thread(program)
+    assert (value, gathered, calls) == ("resolved", ["resolved"], ["timer"])
+    assert running is loop
+    assert loop.is_closed()  # cleaned up and closed as asyncio.run does
+
+
+def test_run_on_asyncio_after_the_thread_loop_was_closed_runs_on_a_new_loop():
+    def program():
+        first = txaio.create_future().get_loop()
+        first.close()
+        return first, txaio.run(asyncio.get_running_loop)
+
+    with use_framework("asyncio"):
+        first, running = _in_a_new_thread(program)
+    assert running is not first
+
+
+def test_run_with_a_loop_factory_while_the_thread_loop_is_open_is_a_runtime_error():
+    def program():
+        txaio.create_future()  # txaio hands out the thread's loop
+        made = []
+
+        def factory():
+            made.append(asyncio.new_event_loop())
+            return made[-1]
+
+        try:
+            txaio.run(main, loop_factory=factory)
+        finally:
+            txaio.create_future().get_loop().close()
+        return made
+
+    with (
+        use_framework("asyncio"),
+        pytest.raises(RuntimeError, match="would never run. Make the loop first"),
+    ):
+        _in_a_new_thread(program)
+
+
+def test_run_with_a_loop_factory_when_txaio_handed_out_no_loop_uses_the_factory():
+    def program():
+        made = []
+
+        def factory():
+            made.append(VirtualClockLoop())
+            return made[-1]
+
+        return made, txaio.run(asyncio.get_running_loop, loop_factory=factory)
+
+    with use_framework("asyncio"):
+        made, running = _in_a_new_thread(program)
+    assert made == [running]

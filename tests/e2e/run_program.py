@@ -16,6 +16,16 @@ Usage: ``python run_program.py BACKEND SCENARIO`` with BACKEND one of
     ``main`` prints "ready" and waits forever; the test sends SIGINT.
 ``twice``
     ``run`` twice in one process.
+``before-run``
+    A timer (five pings, each scheduling the next) and a future that a timer
+    resolves are made before ``run``; ``main`` awaits the future through
+    ``timeout`` and ``gather`` and waits for the pings. With
+    ``loop_factory`` (``asyncio-uvloop``) ``run`` refuses, as that work waits
+    on the thread's loop; the program prints why, then runs without it.
+``loop-first``
+    (asyncio backends) The backend's loop is made and set as the thread's
+    loop before anything is scheduled, then ``before-run`` without
+    ``loop_factory``: the way to run such work on uvloop.
 """
 
 from __future__ import annotations
@@ -133,6 +143,44 @@ def main_plain(value: int) -> int:
     return value * 2
 
 
+def schedule_before_run() -> Any:
+    """Work made before ``run``: five pings on a timer, and a future a timer resolves."""
+    pings: list[int] = []
+    pinged = txaio.create_future()
+    later = txaio.create_future()
+
+    def ping() -> None:
+        pings.append(len(pings) + 1)
+        if len(pings) < 5:
+            txaio.call_later(0, ping)
+        else:
+            txaio.resolve(pinged, len(pings))
+
+    txaio.call_later(0, ping)
+    txaio.call_later(0, txaio.resolve, later, "resolved by a timer made before run")
+
+    async def main_before_run() -> None:
+        print("timeout gave:", await txaio.timeout(later, 20))
+        print("gather gave:", await txaio.gather([later]))
+        print("pings sent:", await txaio.timeout(pinged, 20))
+        loop = the_asyncio_loop()
+        if loop is not None:
+            print("loop type:", type(loop).__module__)
+
+    return main_before_run
+
+
+def make_the_loop_first() -> None:
+    import asyncio
+
+    if BACKEND == "asyncio-uvloop":
+        import uvloop
+
+        asyncio.set_event_loop(uvloop.new_event_loop())
+    else:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 if SCENARIO == "result":
     print("run returned:", run(main_result, "hop", times=2))
     loop = seen["loop"]
@@ -154,5 +202,17 @@ elif SCENARIO == "twice":
         print("second run:", run(main_plain, 2))
     except RuntimeError as exc:
         print("second run refused:", exc)
+elif SCENARIO == "before-run":
+    txaio.use_asyncio() if FRAMEWORK == "asyncio" else txaio.use_twisted()
+    main_before_run = schedule_before_run()
+    try:
+        run(main_before_run)
+    except RuntimeError as exc:
+        print("run refused:", exc)
+        txaio.run(main_before_run)
+elif SCENARIO == "loop-first":
+    make_the_loop_first()
+    txaio.use_asyncio()
+    txaio.run(schedule_before_run())
 else:
     raise SystemExit(f"unknown scenario {SCENARIO!r}")

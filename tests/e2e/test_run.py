@@ -137,3 +137,41 @@ def test_a_second_run_on_twisted_is_refused_because_a_reactor_cannot_restart(bac
 def test_a_second_run_on_asyncio_runs_on_a_new_loop(backend):
     finished = run_program(backend, "twice")
     assert finished.stdout.splitlines() == ["first run: 2", "second run: 4"]
+
+
+WORK_MADE_BEFORE_RUN = [
+    "timeout gave: resolved by a timer made before run",
+    "gather gave: ['resolved by a timer made before run']",
+    "pings sent: 5",
+]
+
+
+@pytest.mark.parametrize("backend", backend_params(exclude=("asyncio-uvloop",)))
+def test_timers_and_futures_made_before_run_run_on_the_loop_that_runs_main(backend):
+    finished = run_program(backend, "before-run")
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stderr == ""  # no ResourceWarning for a loop left behind
+    assert finished.stdout.splitlines()[:3] == WORK_MADE_BEFORE_RUN
+
+
+@pytest.mark.parametrize("backend", backend_params(frameworks=("asyncio",), exclude=("asyncio",)))
+def test_run_with_a_loop_factory_refuses_while_work_waits_on_the_thread_loop(backend):
+    finished = run_program(backend, "before-run")
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stderr == ""
+    refused, *rest = finished.stdout.splitlines()
+    assert refused.startswith(
+        "run refused: txaio.run() with a loop_factory would run main on a new loop, but txaio "
+        "already handed out this thread's loop"
+    )
+    assert rest[:3] == WORK_MADE_BEFORE_RUN  # the work was not lost: run without the factory
+
+
+@pytest.mark.parametrize("backend", backend_params(frameworks=("asyncio",)))
+def test_work_made_before_run_on_a_loop_set_first_runs_on_that_loop(backend):
+    finished = run_program(backend, "loop-first")
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stderr == ""
+    lines = finished.stdout.splitlines()
+    assert lines[:3] == WORK_MADE_BEFORE_RUN
+    assert lines[3].startswith("loop type: " + ("uvloop" if backend == "asyncio-uvloop" else "asyncio."))
