@@ -283,7 +283,7 @@ def test_negative_delay_raises_value_error_naming_it(txaio_framework):
         timer.call_later(-1, noop)
 
 
-# -- regression: a timer run within the clock resolution moves virtual time ----------
+# -- regression: a bucket due where the clock stops runs, and only once --------------
 
 
 def test_bucket_due_a_rounding_error_after_the_clock_stops_still_runs(monkeypatch):
@@ -305,6 +305,6 @@ def test_bucket_due_a_rounding_error_after_the_clock_stops_still_runs(monkeypatc
         timer = txaio.with_config(loop=loop).make_batched_timer(0.1)
         timer.call_later(2.1, calls.append, "ran")
         for _ in range(211):
-            loop.advance(0.01)  # the clock reads 2.099999999999999 after 210 steps
+            loop.advance(0.01)  # 2.1 after 210 steps: added as floats, 2.099999999999999
     loop.close()
     assert calls == ["ran"]

@@ -203,7 +203,7 @@ def test_run_with_a_loop_factory_while_the_thread_loop_is_open_is_a_runtime_erro
 
     with (
         use_framework("asyncio"),
-        pytest.raises(RuntimeError, match="would never run. Make the loop first"),
+        pytest.raises(RuntimeError, match=r"would never run\. Make the loop first"),
     ):
         _in_a_new_thread(program)
 

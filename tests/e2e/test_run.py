@@ -174,4 +174,5 @@ def test_work_made_before_run_on_a_loop_set_first_runs_on_that_loop(backend):
     assert finished.stderr == ""
     lines = finished.stdout.splitlines()
     assert lines[:3] == WORK_MADE_BEFORE_RUN
-    assert lines[3].startswith("loop type: " + ("uvloop" if backend == "asyncio-uvloop" else "asyncio."))
+    loop_module = "uvloop" if backend == "asyncio-uvloop" else "asyncio."
+    assert lines[3].startswith(f"loop type: {loop_module}")

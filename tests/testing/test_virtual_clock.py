@@ -270,7 +270,7 @@ def test_works_as_asyncio_run_loop_factory() -> None:
     assert asyncio.run(main(), loop_factory=VirtualClockLoop) == 30.0  # type: ignore[call-arg,unused-ignore]
 
 
-def test_timer_run_within_clock_resolution_sees_its_own_time(loop: VirtualClockLoop) -> None:
+def test_a_timer_rearmed_until_its_deadline_runs_once_at_its_time(loop: VirtualClockLoop) -> None:
     seen: list[float] = []
 
     def rearm_until_deadline() -> None:
@@ -279,6 +279,24 @@ def test_timer_run_within_clock_resolution_sees_its_own_time(loop: VirtualClockL
             loop.call_at(2.1, rearm_until_deadline)
 
     loop.call_at(2.1, rearm_until_deadline)
-    for _ in range(210):  # 210 x 0.01 sums to a hair below 2.1
+    for _ in range(210):  # added as floats, 210 x 0.01 is a hair below 2.1; exactly, 2.1
         loop.advance(0.01)
     assert seen == [2.1]
+
+
+def test_a_timer_a_hair_after_the_clock_does_not_run(loop: VirtualClockLoop) -> None:
+    # asyncio's own loop runs a timer within its clock resolution (~1e-9 s) early.
+    ran: list[float] = []
+    loop.call_at(1.0, lambda: ran.append(loop.time()))
+    loop.advance(1.0 - 1e-12)
+    assert ran == []
+    assert loop.time() == 1.0 - 1e-12
+
+
+def test_run_until_complete_runs_a_due_timer_at_its_own_time(loop: VirtualClockLoop) -> None:
+    async def main() -> float:
+        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.2)
+        return loop.time()
+
+    assert loop.run_until_complete(main()) == 0.1 + 0.2  # each sleep from the time it began
