@@ -258,6 +258,36 @@ def test_twisted_asyncio_reactor_keeps_its_loop_in_asyncio_event_loop():
         loop.close()
 
 
+@needs_twisted
+def test_twisted_deferred_debug_info_fail_result_is_what_it_logs_as_unhandled():
+    """txaio.tx ``cancel``: ``Deferred._debugInfo.failResult`` is the failure Twisted logs as
+    "Unhandled error in Deferred" when the Deferred is collected; txaio clears it after
+    ``txaio.cancel`` (a cancellation asked for is not an error), as Twisted does when a
+    failure is handled. If it changed, cancelled futures would be reported again."""
+    from twisted.internet.defer import Deferred
+    from twisted.logger import globalLogPublisher
+
+    logged = []
+
+    def observer(event):
+        if event.get("log_failure") is not None:
+            logged.append(event["log_failure"])
+
+    globalLogPublisher.addObserver(observer)
+    try:
+        kept, cleared = Deferred(), Deferred()
+        kept.cancel()
+        cleared.cancel()
+        failure = kept.result
+        assert kept._debugInfo.failResult is failure
+        cleared._debugInfo.failResult = None
+        del kept, cleared
+        gc.collect()
+    finally:
+        globalLogPublisher.removeObserver(observer)
+    assert logged == [failure]
+
+
 # -- the list is complete ----------------------------------------------------------------
 
 #: Every private name of Python, asyncio, uvloop or Twisted that txaio's source (runtime
@@ -274,6 +304,7 @@ KNOWN_HOOKS = {
     "_temporaryObserver": test_twisted_log_beginner_has_a_temporary_observer_until_logging_begins,
     "_startedBefore": test_twisted_reactor_started_before_tells_a_reactor_that_already_ran,
     "_asyncioEventloop": test_twisted_asyncio_reactor_keeps_its_loop_in_asyncio_event_loop,
+    "_debugInfo": test_twisted_deferred_debug_info_fail_result_is_what_it_logs_as_unhandled,
 }
 
 SOURCE = Path(txaio.__file__).parent

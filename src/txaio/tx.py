@@ -112,6 +112,24 @@ def _was_cancelled(future: Deferred[Any]) -> bool:
     return future in _cancelled
 
 
+def _forget_cancellation(future: Deferred[Any]) -> None:
+    """Do not report the ``CancelledError`` that ``txaio.cancel`` gave ``future`` as unhandled.
+
+    A cancellation the caller asked for is not an error, as on asyncio, where a
+    cancelled future is never reported. Twisted logs a Deferred that is
+    collected with a failure as its result ("Unhandled error in Deferred");
+    its ``_debugInfo.failResult`` is that failure, which Twisted itself clears
+    when a Deferred's failure is handled. The result stays as it is: an errback
+    added later still gets the ``CancelledError`` (and Twisted reports a
+    failure it leaves at the end of the chain again).
+    """
+    result = getattr(future, "result", None)
+    if isinstance(result, Failure) and result.check(CancelledError):
+        debug = future._debugInfo
+        if debug is not None and debug.failResult is result:
+            debug.failResult = None
+
+
 _global_reactor: Any = None
 
 
@@ -221,6 +239,8 @@ class TwistedAPI(API):
         if not called:
             _cancelled.add(future)
         future.cancel()
+        if not called:
+            _forget_cancellation(future)
 
     def add_callbacks(
         self,

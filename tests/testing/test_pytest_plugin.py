@@ -323,6 +323,38 @@ def test_error_reported_by_the_framework_and_not_claimed_fails_the_test(suite):
     result.stdout.fnmatch_lines(["*errors were reported under * and not claimed*timer broke*"])
 
 
+INSTALLED_BACKENDS = [name for name, backend in TEST_BACKENDS.items() if backend.is_installed()]
+
+
+def test_an_unobserved_cancellation_passes_on_every_backend(suite):
+    suite.makepyfile(
+        """
+        import txaio
+
+        def test_cancels_a_future_nobody_watches(txaio_framework):
+            txaio.cancel(txaio.create_future())
+        """
+    )
+    result = suite.runpytest("--txaio-backends=all")
+    result.assert_outcomes(passed=len(INSTALLED_BACKENDS))
+
+
+def test_an_unhandled_rejection_fails_on_every_backend(suite):
+    suite.makepyfile(
+        """
+        import txaio
+
+        def test_rejects_a_future_nobody_watches(txaio_framework):
+            txaio.reject(txaio.create_future(), RuntimeError("nobody handled me"))
+        """
+    )
+    result = suite.runpytest("--txaio-backends=all")
+    result.assert_outcomes(passed=len(INSTALLED_BACKENDS), errors=len(INSTALLED_BACKENDS))
+    result.stdout.fnmatch_lines(
+        ["*errors were reported under * and not claimed*nobody handled me*"]
+    )
+
+
 def test_error_claimed_with_reported_errors_passes(suite):
     suite.makepyfile(
         """

@@ -112,12 +112,26 @@ def _nothing_to_close(clock: Any) -> None:
 # -- the errors a framework reports ----------------------------------------------
 
 
+# A CancelledError that nobody handled is a cancellation, not an error, on every backend:
+# asyncio never reports a cancelled future or task, but it does report a future failed
+# with a CancelledError (a gather of a cancelled input); Twisted reports a Deferred
+# cancelled other than by txaio.cancel, which clears it (docs/contract.rst).
+
+
 @contextmanager
 def _asyncio_loop_errors(loop: Any, record: ErrorRecorder) -> Iterator[None]:
-    """What reaches the loop's exception handler; one without an exception as a RuntimeError."""
+    """What reaches the loop's exception handler; one without an exception as a RuntimeError.
+
+    But an unretrieved ``CancelledError`` ("Future exception was never retrieved").
+    """
+    from asyncio import CancelledError
 
     def handler(loop: Any, context: dict[str, Any]) -> None:
         exc = context.get("exception")
+        if isinstance(exc, CancelledError) and str(context.get("message")).endswith(
+            "exception was never retrieved"
+        ):
+            return
         record(exc if exc is not None else RuntimeError(context.get("message")))
 
     previous = loop.get_exception_handler()
@@ -134,16 +148,22 @@ def _twisted_log_errors(clock: Any, record: ErrorRecorder) -> Iterator[None]:
 
     Twisted reports an error (an unhandled failure in a ``Deferred``, a
     delayed call that raised) by logging it; a txaio logger's ``failure()``
-    is a deliberate log line, as it is on asyncio, not an error.
+    is a deliberate log line, as it is on asyncio, not an error. Nor is a
+    ``Deferred`` collected with a ``CancelledError`` (logged by
+    ``twisted.internet.defer``).
     """
+    from twisted.internet.defer import CancelledError
     from twisted.logger import globalLogPublisher
 
     from txaio.tx import is_txaio_event
 
     def observer(event: dict[str, Any]) -> None:
         failure = event.get("log_failure")
-        if failure is not None and not is_txaio_event(event):
-            record(failure.value)
+        if failure is None or is_txaio_event(event):
+            return
+        if event.get("log_namespace") == _DEFERRED_NAMESPACE and failure.check(CancelledError):
+            return
+        record(failure.value)
 
     # A plain function is a log observer; zope interfaces are invisible to mypy.
     globalLogPublisher.addObserver(cast("ILogObserver", observer))
@@ -151,6 +171,10 @@ def _twisted_log_errors(clock: Any, record: ErrorRecorder) -> Iterator[None]:
         yield
     finally:
         globalLogPublisher.removeObserver(cast("ILogObserver", observer))
+
+
+#: Where Twisted logs a Deferred collected with an unhandled failure.
+_DEFERRED_NAMESPACE = "twisted.internet.defer"
 
 
 # -- the table -----------------------------------------------------------------
