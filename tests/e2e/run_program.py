@@ -23,9 +23,9 @@ Usage: ``python run_program.py BACKEND SCENARIO`` with BACKEND one of
     ``loop_factory`` (``asyncio-uvloop``) ``run`` refuses, as that work waits
     on the thread's loop; the program prints why, then runs without it.
 ``loop-first``
-    (asyncio backends) The backend's loop is made and set as the thread's
-    loop before anything is scheduled, then ``before-run`` without
-    ``loop_factory``: the way to run such work on uvloop.
+    (``asyncio-uvloop``) The way to run such work on uvloop: its loop is made
+    and set as the thread's loop before anything is scheduled, then ``run``
+    without ``loop_factory``.
 """
 
 from __future__ import annotations
@@ -170,15 +170,15 @@ def schedule_before_run() -> Any:
     return main_before_run
 
 
-def make_the_loop_first() -> None:
+def run_on_uvloop_with_work_made_before() -> None:
     import asyncio
 
-    if BACKEND == "asyncio-uvloop":
-        import uvloop
+    import uvloop
 
-        asyncio.set_event_loop(uvloop.new_event_loop())
-    else:
-        asyncio.set_event_loop(asyncio.new_event_loop())
+    asyncio.set_event_loop(uvloop.new_event_loop())  # or: txaio.config.loop = the loop
+    txaio.use_asyncio()
+    main = schedule_before_run()  # its futures and timers are on the uvloop loop
+    txaio.run(main)  # no loop_factory: main runs on that loop too
 
 
 if SCENARIO == "result":
@@ -211,8 +211,6 @@ elif SCENARIO == "before-run":
         print("run refused:", exc)
         txaio.run(main_before_run)
 elif SCENARIO == "loop-first":
-    make_the_loop_first()
-    txaio.use_asyncio()
-    txaio.run(schedule_before_run())
+    run_on_uvloop_with_work_made_before()
 else:
     raise SystemExit(f"unknown scenario {SCENARIO!r}")

@@ -14,6 +14,8 @@ here are private and may change.
   virtual;
 - ``asyncio_reactor_clock`` -- ``AsyncioReactorClock``, Twisted's asyncio
   reactor on a ``VirtualClockLoop``;
+- ``virtual_time`` -- the one rule of every clock (``advance`` steps add up
+  exactly, no timer runs early) and the timers of the two asyncio clocks;
 - ``backends`` -- ``TEST_BACKENDS``: each backend a test can run on, with
   what differs between them (its clock, how it reports errors, what it
   needs installed).

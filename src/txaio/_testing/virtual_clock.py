@@ -38,9 +38,9 @@ class _VirtualSelector(selectors.BaseSelector):
     """Delegates to a real selector, but lets the loop decide each poll.
 
     asyncio's ``_run_once`` passes ``select()`` the time it would sleep: 0
-    when callbacks are ready or a timer is due, otherwise the time to the
-    next timer (``None`` if there is none).  That is exactly the "is the loop
-    idle?" signal :class:`VirtualClockLoop` needs.
+    when callbacks are ready, otherwise the time to its next timer (``None``
+    if there is none; :class:`VirtualClockLoop` leaves it none).  That is
+    exactly the "is the loop idle?" signal :class:`VirtualClockLoop` needs.
     """
 
     def __init__(
