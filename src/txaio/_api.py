@@ -147,6 +147,8 @@ class API(abc.ABC):
     _future_type: ClassVar[type]
     #: What a loop must be, for the errors about one that is not (see ``_raise_if_loop_lacks``).
     _loop_needs: ClassVar[str]
+    #: The errors a cancelled future fails with (``timeout`` turns them into ``TimeoutError``).
+    _cancelled_errors: ClassVar[tuple[type[BaseException], ...]]
 
     __slots__ = ("config",)
 
@@ -298,12 +300,16 @@ class API(abc.ABC):
         """A future with ``future_or_coroutine``'s outcome, or a ``TimeoutError`` after ``seconds``.
 
         When ``seconds`` pass first (never earlier, on the loop's clock), the
-        result fails with the built-in ``TimeoutError`` and the input is
-        cancelled. Cancelling the result cancels the input. When the input
-        finishes first, its value or error is passed on and the timer is
-        cancelled. A coroutine runs as the framework's task (as in
+        input is cancelled, and the result is settled once the input is done
+        -- its own callbacks have run, a coroutine has finished its clean-up
+        -- as ``Deferred.addTimeout`` and ``asyncio.wait_for`` do: with the
+        built-in ``TimeoutError`` if the input ended cancelled, else with
+        what the input gave instead (a coroutine may catch the cancellation
+        and return a value). Cancelling the result cancels the input. When
+        the input finishes first, its value or error is passed on and the
+        timer is cancelled. A coroutine runs as the framework's task (as in
         :func:`as_future`). Once the result is done, what the input does
-        later (typically: fail with ``CancelledError``) is consumed.
+        later is consumed.
         """
         # Implemented once, for both frameworks, on the backend's own primitives.
         if not self.is_future(future_or_coroutine):
@@ -492,14 +498,22 @@ class API(abc.ABC):
 
 
 class _Timeout:
-    """The state of one :meth:`API.timeout`: the input, the result and the timer between them."""
+    """The state of one :meth:`API.timeout`: the input, the result and the timer between them.
 
-    __slots__ = ("api", "inner", "result", "seconds", "timer")
+    When the time is up the input is cancelled first; the result is settled
+    only when the input is done (its own callbacks, and a coroutine's
+    clean-up, have run), as ``Deferred.addTimeout`` and ``asyncio.wait_for``
+    do: with the ``TimeoutError`` if the input ended cancelled, else with
+    the input's own outcome.
+    """
+
+    __slots__ = ("api", "expired", "inner", "result", "seconds", "timer")
 
     def __init__(self, api: API, inner: Any, seconds: float) -> None:
         self.api = api
         self.inner = inner
         self.seconds = seconds
+        self.expired = False
         self.timer: Any = None
         self.result = api.create_future(canceller=self._result_cancelled)
         self.timer = api.call_later(seconds, self._expire)
@@ -514,8 +528,8 @@ class _Timeout:
     def _expire(self) -> None:
         self.timer = None  # it ran
         if not self.api.is_called(self.result):
-            self.api.reject(self.result, TimeoutError(f"no result within {self.seconds!r} seconds"))
-            self.api.cancel(self.inner)
+            self.expired = True
+            self.api.cancel(self.inner)  # _failed settles the result once the input is done
 
     def _succeeded(self, value: Any) -> Any:
         if not self.api.is_called(self.result):
@@ -526,7 +540,10 @@ class _Timeout:
     def _failed(self, fail: IFailedFuture) -> None:
         if not self.api.is_called(self.result):
             self._stop_timer()
-            self.api.reject(self.result, fail)
+            error: IFailedFuture | BaseException = fail
+            if self.expired and isinstance(fail.value, self.api._cancelled_errors):
+                error = TimeoutError(f"no result within {self.seconds!r} seconds")
+            self.api.reject(self.result, error)
 
     def _result_cancelled(self, result: Any) -> None:
         self._stop_timer()

@@ -118,6 +118,7 @@ class AsyncioAPI(API):
     framework = "asyncio"
     _future_type = Future
     _loop_needs = "an asyncio event loop (create_future, call_later, time, ...)"
+    _cancelled_errors = (asyncio.CancelledError,)
     __slots__ = ()
 
     def _loop(self) -> AbstractEventLoop:

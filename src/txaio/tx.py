@@ -8,6 +8,7 @@ the two read side by side.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sys
 import time
@@ -151,6 +152,8 @@ class TwistedAPI(API):
     framework = "twisted"
     _future_type = Deferred
     _loop_needs = "a Twisted reactor or clock (IReactorTime: callLater, seconds)"
+    # asyncio's too: what a Deferred made by Deferred.fromFuture fails with when cancelled.
+    _cancelled_errors = (CancelledError, asyncio.CancelledError)
     __slots__ = ()
 
     def _reactor(self) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib.util
 import inspect
 
 import pytest
@@ -10,6 +12,13 @@ import txaio
 
 #: Just below 10 seconds, and exact in binary: (10 - EPSILON) + EPSILON == 10.
 EPSILON = 2**-20
+
+#: What a cancelled input raises inside a coroutine, on either framework.
+CANCELLED: tuple[type[BaseException], ...] = (asyncio.CancelledError,)
+if importlib.util.find_spec("twisted") is not None:
+    from twisted.internet.defer import CancelledError as TwistedCancelledError
+
+    CANCELLED += (TwistedCancelledError,)
 
 
 @pytest.fixture
@@ -143,6 +152,112 @@ def test_timeout_cancels_a_coroutine_that_takes_too_long(txaio_framework):
     with pytest.raises(TimeoutError):
         txaio_framework.result(limited)
     assert steps == ["left"]
+
+
+def observed(events, name):
+    """An errback that records ``name`` and the error's class, and passes the error on."""
+
+    def errback(fail):
+        events.append((name, type(fail.value).__name__))
+        return fail  # passed on: on Twisted the next errback of the chain gets it too
+
+    return errback
+
+
+def waiting_for(events, limited, future):
+    """A coroutine awaiting ``limited`` that records what it sees when it resumes."""
+
+    async def waiter():
+        try:
+            await limited
+        except TimeoutError:
+            events.append(("waiter", "TimeoutError", txaio.is_called(future)))
+
+    return txaio.as_future(waiter)
+
+
+def test_the_input_is_cancelled_and_its_errbacks_run_before_the_waiter_resumes(
+    txaio_framework,
+):
+    events = []
+    future = txaio.create_future()
+    txaio.add_callbacks(future, None, observed(events, "input's errback"))
+    waiter = waiting_for(events, txaio.timeout(future, 10), future)
+    txaio_framework.advance(10)
+    assert events == [("input's errback", "CancelledError"), ("waiter", "TimeoutError", True)]
+    assert txaio_framework.result(waiter) is None
+
+
+def test_at_a_float_edge_the_timeout_fires_on_the_step_that_reaches_it_in_native_order(
+    txaio_framework,
+):
+    # 0.1 + 0.1 + 0.1 is 0.30000000000000004 in floats: the third step reaches 0.3.
+    events = []
+    future = txaio.create_future()
+    txaio.add_callbacks(future, None, observed(events, "input's errback"))
+    waiter = waiting_for(events, txaio.timeout(future, 0.3), future)
+    txaio_framework.advance(0.1)
+    txaio_framework.advance(0.1)
+    assert events == []
+    assert not txaio.is_called(future)
+    txaio_framework.advance(0.1)
+    assert events == [("input's errback", "CancelledError"), ("waiter", "TimeoutError", True)]
+    assert txaio_framework.result(waiter) is None
+
+
+def test_a_coroutine_input_finishes_its_clean_up_before_the_waiter_resumes(txaio_framework):
+    events = []
+
+    async def slow():
+        try:
+            await txaio.sleep(10)
+        except CANCELLED:
+            events.append("input: cancelled")
+            await txaio.sleep(1)  # a clean-up that takes a loop turn or more
+            events.append("input: cleaned up")
+            raise
+
+    limited = txaio.timeout(slow(), 5)
+
+    async def waiter():
+        try:
+            await limited
+        except TimeoutError:
+            events.append("waiter: TimeoutError")
+
+    waited = txaio.as_future(waiter)
+    txaio_framework.advance(5)
+    assert events == ["input: cancelled"]
+    assert not txaio.is_called(limited)
+    txaio_framework.advance(1)
+    assert events == ["input: cancelled", "input: cleaned up", "waiter: TimeoutError"]
+    assert txaio_framework.result(waited) is None
+
+
+def test_an_input_that_turns_the_cancellation_into_a_value_gives_that_value(txaio_framework):
+    async def stubborn():
+        try:
+            await txaio.sleep(10)
+        except CANCELLED:
+            return "partial result"
+        return "full result"
+
+    limited = txaio.timeout(stubborn(), 5)
+    txaio_framework.advance(5)
+    assert txaio_framework.result(limited) == "partial result"
+
+
+def test_an_input_that_fails_otherwise_when_cancelled_gives_that_error(txaio_framework):
+    async def failing():
+        try:
+            await txaio.sleep(10)
+        except CANCELLED:
+            raise LookupError("clean-up failed") from None
+
+    limited = txaio.timeout(failing(), 5)
+    txaio_framework.advance(5)
+    with pytest.raises(LookupError, match="clean-up failed"):
+        txaio_framework.result(limited)
 
 
 @pytest.mark.parametrize("seconds", [-1, float("nan"), float("inf"), "5", True, None])
