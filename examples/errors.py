@@ -50,6 +50,15 @@ def failing_with_a_failure():
     return txaio.create_future_error(fail)
 
 
+def errback_for_a_missing_key(fail):
+    if isinstance(fail.value, KeyError):
+        print("no such key:", txaio.failure_message(fail))
+        return None  # handled
+    # Not handled here: passed on, and reported if nobody handles it. Raise the
+    # exception, not `fail`: a Twisted Failure can be raised, the asyncio one cannot.
+    raise fail.value
+
+
 # -- resolving twice is an error -----------------------------------------------------
 
 
@@ -96,6 +105,8 @@ def main():
     second = failing_with_a_failure()
     txaio.add_callbacks(second, None, errback)
     first = failing_with_the_current_exception()
+    missing = txaio.create_future_error(KeyError("port"))
+    txaio.add_callbacks(missing, None, errback_for_a_missing_key)
     return txaio.gather([second, first, gathering()])
 
 

@@ -9,6 +9,7 @@ and every public name has an entry in the API reference.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import itertools
@@ -72,6 +73,68 @@ def test_literalincludes_show_examples_or_tests(page: Path) -> None:
                 or ROOT / "tests" in target.parents
                 or target.parent == tested_library
             ), f"{page.name} includes {match.group(1)}, which no test runs"
+
+
+def included_files() -> list[Path]:
+    """Every file a docs page shows with ``literalinclude``, once each."""
+    found = {
+        (page.parent / match.group(1)).resolve()
+        for page in PAGES
+        for match in map(_LITERALINCLUDE.match, page.read_text(encoding="utf-8").splitlines())
+        if match
+    }
+    return sorted(path for path in found if path.suffix == ".py")
+
+
+#: What an errback's parameter is called: ``fail``, ``failure``, ``reason`` (Twisted's word).
+_FAILURE_NAME = re.compile(r"fail|reason")
+
+
+def raised_failures(path: Path, root: Path = ROOT) -> tuple[list[str], list[str]]:
+    """``raise`` statements of ``path`` that raise an errback's failure parameter: the failure
+    itself (``raise fail``) and its exception (``raise fail.value``), as ``file:line``."""
+    itself, value = [], []
+    for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        failures = {
+            argument.arg
+            for argument in ast.walk(function.args)
+            if isinstance(argument, ast.arg) and _FAILURE_NAME.search(argument.arg)
+        }
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Raise):
+                continue
+            for raised in (node.exc, node.cause):
+                where = f"{path.relative_to(root)}:{node.lineno}"
+                if isinstance(raised, ast.Name) and raised.id in failures:
+                    itself.append(where)
+                elif (
+                    isinstance(raised, ast.Attribute)
+                    and raised.attr == "value"
+                    and isinstance(raised.value, ast.Name)
+                    and raised.value.id in failures
+                ):
+                    value.append(where)
+    return itself, value
+
+
+def test_errbacks_shown_in_the_docs_raise_fail_value_not_the_failure() -> None:
+    # A Twisted Failure can be raised; txaio's asyncio failure cannot (a TypeError there).
+    itself, value = [], []
+    for path in included_files():
+        found = raised_failures(path)
+        itself += found[0]
+        value += found[1]
+    assert itself == [], "an errback passes its error on with `raise fail.value`"
+    assert value, "the guide shows an errback that passes its error on with `raise fail.value`"
+
+
+def test_the_raise_check_finds_a_raised_failure(tmp_path: Path) -> None:
+    shown = tmp_path / "shown.py"
+    shown.write_text("def errback(fail):\n    raise fail\n", encoding="utf-8")
+    itself, value = raised_failures(shown, root=tmp_path)
+    assert (itself, value) == (["shown.py:2"], [])
 
 
 def console_runs(page: Path) -> list[tuple[str, str, str]]:

@@ -24,9 +24,9 @@ from txaio._checks import CoroutineType as CoroutineType
 from txaio._checks import NotAnError as NotAnError
 from txaio._checks import check_callable as check_callable
 from txaio._checks import check_callbacks as check_callbacks
+from txaio._checks import check_coroutine_alone, check_fresh_coroutine, not_a_loop
 from txaio._checks import check_delay as check_delay
 from txaio._checks import enumerate_futures as enumerate_futures
-from txaio._checks import not_a_loop
 
 TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy reads True
 if TYPE_CHECKING:
@@ -123,6 +123,19 @@ class InvalidStateError(RuntimeError):
     """
 
 
+def is_coroutine(obj: object) -> bool:
+    """True for a coroutine object (what an ``async def`` returns)."""
+    return type(obj) is CoroutineType
+
+
+def coroutine_finished(obj: object) -> bool | None:
+    """``is_called`` of something that is not a future: for a coroutine, whether it has
+    finished (returned, raised or closed), without running it; None for anything else."""
+    if type(obj) is CoroutineType:
+        return obj.cr_frame is None  # type: ignore[attr-defined]
+    return None
+
+
 def close_coroutines(current: object, futures: object, rest: Iterable[tuple[int, Any]]) -> None:
     """Close the coroutines a failing ``gather`` will never run: ``current`` and, if
     ``futures`` is a list or tuple, the ``rest`` of its ``enumerate``.
@@ -188,15 +201,18 @@ class API(abc.ABC):
         A returned future is passed through; a coroutine (from an ``async def``)
         runs as a task on asyncio and via ``Deferred.fromCoroutine`` on Twisted;
         a plain value gives a resolved future; an exception gives a failed
-        future (it never propagates out of ``as_future``).
+        future (it never propagates out of ``as_future``). ``fn`` may also be
+        a coroutine object, given alone (``as_future(fetch(url))``): it runs
+        the same way.
         """
         try:
             # Forwarding an empty **kwargs costs a dict merge: spared when there is none.
             result = fn(*args, **kwargs) if kwargs else fn(*args)
         except Exception:
-            if not callable(fn):  # checked only here, so a good call pays nothing for it
-                check_callable(fn, "fn")
-            return self.create_future_error()
+            if callable(fn):  # checked only here, so a good call pays nothing for it
+                return self.create_future_error()
+            check_coroutine_alone(fn, args, kwargs)  # raises unless fn is a coroutine
+            result = fn  # run below, outside the except block (no stray __context__)
         # The hot path: no hook call, and an MRO test rather than isinstance(), which is
         # slow for a plain value on Twisted (Deferred's metaclass is ABCMeta; make bench, 3).
         # It accepts what Twisted's maybeDeferred accepts: the class and its subclasses.
@@ -208,11 +224,20 @@ class API(abc.ABC):
 
     @abc.abstractmethod
     def is_future(self, obj: object) -> bool:
-        """True for this framework's futures and for coroutines (which ``as_future`` accepts)."""
+        """True for this framework's futures and for coroutines.
+
+        What it is true for, the functions that wait for a future accept:
+        ``as_future``, ``add_callbacks``, ``is_called``, ``gather`` and
+        ``timeout`` take a coroutine too (see :meth:`add_callbacks`).
+        """
 
     @abc.abstractmethod
     def is_called(self, future: Any) -> bool:
-        """True once ``future`` has a result, an error, or was cancelled."""
+        """True once ``future`` has a result, an error, or was cancelled.
+
+        For a coroutine: True once it has finished (returned, raised or was
+        closed); asking does not run it.
+        """
 
     @abc.abstractmethod
     def resolve(self, future: Any, result: Any = None, *, value: Any = NOT_GIVEN) -> None:
@@ -247,6 +272,11 @@ class API(abc.ABC):
         An exception raised by ``callback`` does not reach ``errback``; it is
         reported by the framework (the loop's exception handler on asyncio,
         an unhandled error in the Deferred on Twisted).
+
+        ``future`` may be a coroutine that has not started: it runs as the
+        framework's task (as in :meth:`as_future`), and that task -- the
+        future the callbacks are on -- is returned. Keep it: the coroutine
+        runs once, so giving it to txaio again is a ``RuntimeError``.
         """
 
     @abc.abstractmethod
@@ -483,6 +513,16 @@ class API(abc.ABC):
     @abc.abstractmethod
     def _from_coroutine(self, coro: Coroutine[Any, Any, Any]) -> Any:
         """Run ``coro`` on this framework and return its future."""
+
+    def _add_callbacks_to_coroutine(
+        self,
+        coro: Any,
+        callback: Callable[[Any], object] | None,
+        errback: Callable[[IFailedFuture], object] | None,
+    ) -> Any:
+        """``add_callbacks`` of a coroutine: run it as a task, and add them to the task."""
+        check_fresh_coroutine(coro, "future")
+        return self.add_callbacks(self._from_coroutine(coro), callback, errback)
 
     @abc.abstractmethod
     def _seconds(self) -> float:

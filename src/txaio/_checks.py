@@ -26,7 +26,9 @@ __all__ = [
     "check_callbacks",
     "check_canceller",
     "check_chunk_size",
+    "check_coroutine_alone",
     "check_delay",
+    "check_fresh_coroutine",
     "check_timer_arguments",
     "enumerate_futures",
     "not_a_future_item",
@@ -113,6 +115,36 @@ def check_callbacks(callback: object, errback: object) -> None:
         raise TypeError(f"callback must be callable or None, got {type(callback).__name__}")
     if errback is not None and not callable(errback):
         raise TypeError(f"errback must be callable or None, got {type(errback).__name__}")
+
+
+def check_fresh_coroutine(coro: Any, argument: str) -> None:
+    """Raise ``RuntimeError`` naming ``argument`` if coroutine ``coro`` has already started.
+
+    txaio runs a coroutine it is given as the framework's task; one that
+    already runs (given to txaio before, or awaited) or has finished cannot
+    run again, and a second task driving it would break the first.
+    """
+    if coro.cr_frame is None:
+        state = "has already finished"
+    elif coro.cr_running or coro.cr_await is not None:
+        state = "has already started"
+    else:
+        return
+    raise RuntimeError(
+        f"{argument} is a coroutine that {state}; txaio runs a coroutine once, as a task: "
+        "use the future txaio returned for it"
+    )
+
+
+def check_coroutine_alone(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Raise unless ``fn``, which is not callable, is a fresh coroutine given alone to
+    ``as_future``; a coroutine refused for its arguments is closed."""
+    if type(fn) is not CoroutineType:
+        check_callable(fn, "fn")
+    if args or kwargs:
+        fn.close()  # refused, it never runs: no "never awaited" warning on top of the error
+        raise TypeError("as_future(coroutine) takes no other arguments: pass them to the async def")
+    check_fresh_coroutine(fn, "fn")
 
 
 def check_canceller(canceller: object) -> None:

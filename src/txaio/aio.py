@@ -18,7 +18,15 @@ from types import MethodType
 from typing import Any
 
 from txaio import _api, _logging
-from txaio._api import API, NOT_GIVEN, close_coroutines, config, resolve_value
+from txaio._api import (
+    API,
+    NOT_GIVEN,
+    close_coroutines,
+    config,
+    coroutine_finished,
+    is_coroutine,
+    resolve_value,
+)
 from txaio._checks import (
     _INFINITY,
     PLAIN_DELAY_TYPES,
@@ -199,7 +207,10 @@ class AsyncioAPI(API):
         try:
             return future.done()
         except AttributeError:
-            raise _not_a_future("future", future) from None
+            finished = coroutine_finished(future)
+            if finished is None:
+                raise _not_a_future("future", future) from None
+            return finished
 
     def resolve(self, future: Future[Any], result: Any = None, *, value: Any = NOT_GIVEN) -> None:
         if value is not NOT_GIVEN:
@@ -260,8 +271,12 @@ class AsyncioAPI(API):
         try:
             future.add_done_callback(done)
         except AttributeError:
-            raise _not_a_future("future", future) from None
-        return future
+            if not is_coroutine(future):
+                raise _not_a_future("future", future) from None
+        else:
+            return future
+        task: Future[Any] = self._add_callbacks_to_coroutine(future, callback, errback)
+        return task
 
     def gather(self, futures: Iterable[Any], consume_exceptions: bool = True) -> Future[list[Any]]:
         loop = self._loop()

@@ -37,7 +37,15 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     ) from exc
 
 from txaio import _api, _logging
-from txaio._api import API, NOT_GIVEN, close_coroutines, config, resolve_value
+from txaio._api import (
+    API,
+    NOT_GIVEN,
+    close_coroutines,
+    config,
+    coroutine_finished,
+    is_coroutine,
+    resolve_value,
+)
 from txaio._checks import (
     _INFINITY,
     PLAIN_DELAY_TYPES,
@@ -202,7 +210,10 @@ class TwistedAPI(API):
         try:
             return future.called
         except AttributeError:
-            raise _not_a_future("future", future) from None
+            finished = coroutine_finished(future)
+            if finished is None:
+                raise _not_a_future("future", future) from None
+            return finished
 
     def resolve(self, future: Deferred[Any], result: Any = None, *, value: Any = NOT_GIVEN) -> None:
         if value is not NOT_GIVEN:
@@ -272,8 +283,12 @@ class TwistedAPI(API):
                     check_callbacks(callback, errback)
                 future.addCallbacks(callback, errback)
         except AttributeError:
-            raise _not_a_future("future", future) from None
-        return future
+            if not is_coroutine(future):
+                raise _not_a_future("future", future) from None
+        else:
+            return future
+        task: Deferred[Any] = self._add_callbacks_to_coroutine(future, callback, errback)
+        return task
 
     def gather(
         self, futures: Iterable[Any], consume_exceptions: bool = True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 import txaio
@@ -66,3 +68,90 @@ def test_coroutine_object_passed_to_gather_and_as_future_agree(txaio_framework):
     coro = value()
     assert txaio.is_future(coro)
     assert txaio_framework.result(txaio.as_future(lambda: coro)) == "v"
+
+
+# -- a coroutine object is a future-to-be: the functions that wait for a future take it
+
+
+async def answer():
+    return 42
+
+
+async def failing():
+    raise LookupError("inside coroutine")
+
+
+def test_as_future_of_a_coroutine_object_runs_it(txaio_framework):
+    assert txaio_framework.result(txaio.as_future(answer())) == 42
+
+
+def test_as_future_of_a_coroutine_object_and_arguments_is_a_type_error(txaio_framework):
+    coroutine = answer()
+    with pytest.raises(TypeError, match=r"as_future\(coroutine\) takes no other arguments"):
+        txaio.as_future(coroutine, 1)
+    coroutine.close()
+
+
+def test_add_callbacks_of_a_coroutine_runs_it_and_returns_its_future(txaio_framework):
+    got = []
+
+    def callback(value):
+        got.append(value)
+        return value  # the rule for the same result on both: return the argument
+
+    coroutine = answer()
+    future = txaio.add_callbacks(coroutine, callback, None)
+    assert future is not coroutine
+    assert txaio.is_future(future)
+    assert txaio_framework.result(future) == 42
+    assert got == [42]
+
+
+def test_add_callbacks_of_a_failing_coroutine_calls_the_errback(txaio_framework):
+    got = []
+    txaio.add_callbacks(failing(), None, lambda fail: got.append(fail.value))
+    txaio_framework.flush()
+    assert [type(error) for error in got] == [LookupError]
+
+
+def test_is_called_of_a_coroutine_tells_whether_it_finished_without_running_it(
+    txaio_framework,
+):
+    coroutine = answer()
+    assert not txaio.is_called(coroutine)
+    assert inspect.getcoroutinestate(coroutine) == inspect.CORO_CREATED
+    future = txaio.as_future(coroutine)
+    txaio_framework.flush()
+    assert txaio.is_called(future)
+    assert txaio.is_called(coroutine)
+
+
+@pytest.mark.parametrize("use", ["is_called", "add_callbacks", "as_future", "gather", "timeout"])
+def test_what_is_future_accepts_the_functions_that_wait_for_a_future_accept(txaio_framework, use):
+    coroutine = answer()
+    assert txaio.is_future(coroutine)
+    calls = {
+        "is_called": lambda: txaio.is_called(coroutine),
+        "add_callbacks": lambda: txaio.add_callbacks(coroutine, lambda value: value, None),
+        "as_future": lambda: txaio.as_future(coroutine),
+        "gather": lambda: txaio.gather([coroutine]),
+        "timeout": lambda: txaio.timeout(coroutine, 1),
+    }
+    outcome = calls[use]()
+    if use == "is_called":
+        assert outcome is False
+        coroutine.close()
+    else:
+        assert txaio_framework.result(outcome) in (42, [42])
+
+
+@pytest.mark.parametrize("again", ["as_future", "add_callbacks"])
+def test_a_coroutine_that_ran_cannot_be_given_again(txaio_framework, again):
+    coroutine = answer()
+    txaio_framework.result(txaio.as_future(coroutine))
+    give_again, argument = {
+        "as_future": (lambda: txaio.as_future(coroutine), "fn"),
+        "add_callbacks": (lambda: txaio.add_callbacks(coroutine, print, None), "future"),
+    }[again]
+    with pytest.raises(RuntimeError, match=f"^{argument} is a coroutine that has already"):
+        give_again()

@@ -97,6 +97,54 @@ def _gather_one_coroutine(framework: str) -> object:
         assert coro.cr_frame is None, "gather() must close the coroutine it refuses"
 
 
+def _as_future_of_a_coroutine_and_arguments(framework: str) -> object:
+    coro = fetch()
+    try:
+        return txaio.as_future(coro, 1)
+    finally:
+        assert coro.cr_frame is None, "as_future() must close the coroutine it refuses"
+
+
+def _finished_coroutine() -> object:
+    """A coroutine that has run to its end (as after ``txaio.as_future(coro)``)."""
+    coro = fetch()
+    try:
+        coro.send(None)
+    except StopIteration:
+        return coro
+    raise AssertionError("fetch() did not finish at once")
+
+
+#: Coroutines started by _started_coroutine, kept so that they are closed after the test.
+_started: list[object] = []
+
+
+def _started_coroutine() -> object:
+    """A coroutine suspended in an ``await`` (as one that a task runs)."""
+
+    async def waiting() -> None:
+        await _Suspend()
+
+    coro = waiting()
+    coro.send(None)
+    _started.append(coro)
+    return coro
+
+
+class _Suspend:
+    """An awaitable that suspends its coroutine once."""
+
+    def __await__(self):  # type: ignore[no-untyped-def]
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _close_started_coroutines():
+    yield
+    while _started:
+        _started.pop().close()
+
+
 def _on_a_string_loop(action: Callable[[], object]) -> Callable[[str], object]:
     def misuse(framework: str) -> object:
         with replace_loop("a string"):
@@ -172,6 +220,32 @@ MISUSES: list[Misuse] = [
         "TypeError",
         r"fn must be callable, got int",
         "fn must be callable, got int",
+    ),
+    Misuse(
+        "as_future of a coroutine and arguments",
+        "txaio.as_future(fetch(), 1)",
+        _as_future_of_a_coroutine_and_arguments,
+        "TypeError",
+        r"as_future\(coroutine\) takes no other arguments",
+        "as_future(coroutine) takes no other arguments: pass them to the async def",
+    ),
+    Misuse(
+        "as_future of a finished coroutine",
+        "txaio.as_future(coro) after coro has run",
+        lambda fw: txaio.as_future(_finished_coroutine()),
+        "RuntimeError",
+        r"^fn is a coroutine that has already finished",
+        "fn is a coroutine that has already finished; txaio runs a coroutine once, as a task: "
+        "use the future txaio returned for it",
+    ),
+    Misuse(
+        "callbacks on a started coroutine",
+        "txaio.add_callbacks(coro, print, None) while coro runs",
+        lambda fw: txaio.add_callbacks(_started_coroutine(), print, None),
+        "RuntimeError",
+        r"^future is a coroutine that has already started",
+        "future is a coroutine that has already started; txaio runs a coroutine once, as a "
+        "task: use the future txaio returned for it",
     ),
     # -- resolving, rejecting, cancelling
     Misuse(

@@ -66,3 +66,29 @@ def test_failure_format_traceback_after_passing_through_a_future(txaio_framework
     text = txaio.failure_format_traceback(seen[0])
     assert "_failure_from_raise" in text
     assert text.endswith("ValueError: the message\n")
+
+
+def test_an_errback_that_raises_fail_value_has_the_error_reported(txaio_framework):
+    # The portable way to pass an error on from an errback (``raise fail`` only works on
+    # Twisted, whose Failure is raisable): the framework reports it, as for any callback.
+    def errback(fail):
+        raise fail.value
+
+    future = txaio.create_future()
+    txaio.add_callbacks(future, None, errback)
+    txaio.reject(future, LookupError("not handled here"))
+    del future
+    assert [type(error) for error in txaio_framework.reported_errors()] == [LookupError]
+
+
+def test_an_errback_can_raise_a_new_error_from_fail_value(txaio_framework):
+    def errback(fail):
+        raise RuntimeError("lookup failed") from fail.value
+
+    future = txaio.create_future()
+    txaio.add_callbacks(future, None, errback)
+    txaio.reject(future, LookupError("missing"))
+    del future
+    reported = txaio_framework.reported_errors()
+    assert [type(error) for error in reported] == [RuntimeError]
+    assert type(reported[0].__cause__) is LookupError
