@@ -51,24 +51,21 @@ def countdown(count, step):
     return done
 
 
-# -- bridging: a txaio future to asyncio, and an asyncio awaitable to txaio -----
+# -- bridging: txaio.tx's bridges under Twisted; on asyncio nothing to bridge ---
 
+if framework == "twisted":
+    # to_asyncio(deferred): an asyncio future; from_asyncio(awaitable): a Deferred.
+    # Cancelling either side cancels the other, each seeing its own CancelledError.
+    from txaio.tx import from_asyncio, to_asyncio
+else:
+    # txaio's futures are asyncio's own here: a txaio future is already an asyncio
+    # future, and an asyncio task is already a txaio future.
 
-def to_asyncio(future):
-    """An asyncio future for a txaio future (a Deferred under Twisted)."""
-    if txaio.using_twisted:
-        return future.asFuture(loop)
-    return future
+    def to_asyncio(future):
+        return future
 
-
-def from_asyncio(awaitable):
-    """A txaio future for an asyncio coroutine or future (run as an asyncio task)."""
-    task = asyncio.ensure_future(awaitable, loop=loop)
-    if txaio.using_twisted:
-        from twisted.internet.defer import Deferred
-
-        return Deferred.fromFuture(task)
-    return task
+    def from_asyncio(awaitable):
+        return asyncio.ensure_future(awaitable, loop=loop)
 
 
 # -- application code: plain asyncio -----------------------------------------

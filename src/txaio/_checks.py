@@ -21,6 +21,7 @@ __all__ = [
     "PLAIN_DELAY_TYPES",
     "CoroutineType",
     "NotAnError",
+    "check_awaitable",
     "check_bucket_seconds",
     "check_callable",
     "check_callbacks",
@@ -145,6 +146,15 @@ def check_coroutine_alone(fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
         fn.close()  # refused, it never runs: no "never awaited" warning on top of the error
         raise TypeError("as_future(coroutine) takes no other arguments: pass them to the async def")
     check_fresh_coroutine(fn, "fn")
+
+
+def check_awaitable(obj: object, argument: str) -> None:
+    """Raise ``TypeError`` naming ``argument`` unless ``obj`` can be awaited."""
+    if not hasattr(obj, "__await__"):  # asyncio's Future and Task have it, as coroutines do
+        raise TypeError(
+            f"{argument} must be an asyncio future or task, a coroutine or another awaitable, "
+            f"got {type(obj).__name__}"
+        )
 
 
 def check_canceller(canceller: object) -> None:

@@ -49,9 +49,11 @@ from txaio._api import (
 from txaio._checks import (
     _INFINITY,
     PLAIN_DELAY_TYPES,
+    check_awaitable,
     check_callbacks,
     check_canceller,
     check_delay,
+    check_fresh_coroutine,
     check_timer_arguments,
     enumerate_futures,
     not_a_future_item,
@@ -69,7 +71,9 @@ __all__ = [
     "LoopMixin",
     "TwistedAPI",
     "config",
+    "from_asyncio",
     "log_levels",
+    "to_asyncio",
     *_api.PUBLIC_FUNCTIONS,
 ]
 
@@ -367,6 +371,76 @@ class TwistedAPI(API):
                 f"reactor {configured!r}, got {loop!r}"
             )
 
+    # -- Twisted on asyncio: bridges to asyncio's own futures ------------
+
+    def to_asyncio(self, deferred: Deferred[Any]) -> asyncio.Future[Any]:
+        """An asyncio future with ``deferred``'s outcome, on the asyncio reactor's loop.
+
+        For plain asyncio code (``await``, ``asyncio.wait_for``, ``asyncio.gather``)
+        under Twisted's asyncio reactor, where awaiting a ``Deferred`` fails with
+        "Task got bad yield". The outcome moves over, as with ``Deferred.asFuture``
+        (the ``Deferred`` then fires with None). Cancelling either side cancels the
+        other, and each sees its own framework's ``CancelledError``: a ``Deferred``
+        cancelled on the Twisted side cancels the future. A reactor that does not
+        run on asyncio is a ``RuntimeError``.
+        """
+        if not isinstance(deferred, Deferred):
+            raise _not_a_deferred_to_bridge(deferred)
+        future: asyncio.Future[Any] = self._asyncio_loop("to_asyncio()").create_future()
+        deferred.addCallbacks(
+            _set_result_unless_cancelled,
+            _set_failure_unless_cancelled,
+            callbackArgs=(future,),
+            errbackArgs=(future,),
+        )
+        future.add_done_callback(lambda done: deferred.cancel() if done.cancelled() else None)
+        return future
+
+    def from_asyncio(self, awaitable: Any) -> Deferred[Any]:
+        """A ``Deferred`` with the outcome of an asyncio future, task or coroutine.
+
+        For txaio and Twisted code under Twisted's asyncio reactor, where
+        awaiting an asyncio future fails with "await wasn't used with future".
+        A coroutine (or other awaitable) runs as an asyncio task on the
+        reactor's loop; a ``Deferred`` is passed through. Cancelling either
+        side cancels the other, and each sees its own framework's
+        ``CancelledError`` (``Deferred.fromFuture`` hands Twisted code
+        asyncio's, which ``Deferred.addTimeout`` does not recognise).
+        Cancelled from the Twisted side, the ``Deferred`` fires once the task
+        has finished (its clean-up has run), as ``Deferred.fromFuture`` does.
+        A reactor that does not run on asyncio is a ``RuntimeError``.
+        """
+        if isinstance(awaitable, Deferred):
+            return awaitable
+        check_awaitable(awaitable, "awaitable")
+        if is_coroutine(awaitable):
+            check_fresh_coroutine(awaitable, "awaitable")
+        try:
+            loop = self._asyncio_loop("from_asyncio()")
+        except RuntimeError:
+            if is_coroutine(awaitable):
+                awaitable.close()  # it will never run: no "never awaited" warning on top
+            raise
+        return _FromAsyncio(asyncio.ensure_future(awaitable, loop=loop)).deferred
+
+    def _asyncio_loop(self, caller: str) -> asyncio.AbstractEventLoop:
+        """The asyncio loop under txaio's reactor; a ``RuntimeError`` if it has none.
+
+        Never installs a reactor: before one is installed, Twisted's asyncio
+        reactor can still be.
+        """
+        reactor = self.config.loop
+        if reactor is None and "twisted.internet.reactor" in sys.modules:
+            reactor = _default_reactor()
+        loop = getattr(reactor, "_asyncioEventloop", None)
+        if isinstance(loop, asyncio.AbstractEventLoop):
+            return loop
+        uses = "no reactor yet" if reactor is None else type(reactor).__name__
+        raise RuntimeError(
+            f"{caller} needs Twisted's asyncio reactor, and txaio uses {uses}: call "
+            "twisted.internet.asyncioreactor.install() before anything imports the reactor"
+        )
+
     # -- running an application -------------------------------------------
 
     def _run(
@@ -425,6 +499,82 @@ class TwistedAPI(API):
 
 def _nothing() -> None:
     return None
+
+
+# -- Twisted on asyncio: the bridges' callbacks -------------------------------
+
+
+def _exception_of(failure: Failure) -> BaseException:
+    """The exception of ``failure``, with its traceback (a Failure may keep it apart)."""
+    error = failure.value
+    traceback = failure.getTracebackObject()
+    if error is not None and isinstance(traceback, TracebackType):  # a real traceback
+        error = error.with_traceback(traceback)
+    return cast("BaseException", error)
+
+
+def _not_a_deferred_to_bridge(obj: object) -> TypeError:
+    hint = ": make it a Deferred first (txaio.as_future)" if is_coroutine(obj) else ""
+    if is_coroutine(obj):
+        obj.close()  # type: ignore[attr-defined]  # refused, it never runs
+    return TypeError(f"deferred must be a Twisted Deferred, got {type(obj).__name__}{hint}")
+
+
+def _set_result_unless_cancelled(value: Any, future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.set_result(value)
+
+
+def _set_failure_unless_cancelled(failure: Failure, future: asyncio.Future[Any]) -> None:
+    if future.cancelled():
+        return
+    if failure.check(CancelledError):
+        future.cancel()  # asyncio code sees asyncio's CancelledError
+    else:
+        future.set_exception(_exception_of(failure))
+
+
+#: What a from_asyncio Deferred's canceller fires it with: "wait for the task".
+_WAIT_FOR_THE_TASK = object()
+
+
+class _FromAsyncio:
+    """One ``from_asyncio``: the ``Deferred`` and the asyncio task or future it follows.
+
+    Cancelling the ``Deferred`` cancels the task, and the ``Deferred`` pauses
+    until the task is done (the same trick as ``Deferred.fromFuture``): then
+    it fires with the task's outcome, a cancelled task giving Twisted's
+    ``CancelledError``.
+    """
+
+    __slots__ = ("deferred", "pending", "task")
+
+    def __init__(self, task: asyncio.Future[Any]) -> None:
+        self.task = task
+        self.deferred: Deferred[Any] = Deferred(self._cancel)
+        self.pending = self.deferred  # the Deferred the task's outcome fires
+        self.deferred.addCallback(self._wait_after_cancel)
+        task.add_done_callback(self._task_done)
+
+    def _cancel(self, deferred: Deferred[Any]) -> None:
+        self.task.cancel()
+        deferred.callback(_WAIT_FOR_THE_TASK)
+
+    def _wait_after_cancel(self, result: Any) -> Any:
+        if result is _WAIT_FOR_THE_TASK:
+            self.pending = Deferred()
+            return self.pending
+        return result
+
+    def _task_done(self, task: asyncio.Future[Any]) -> None:
+        outcome: Any
+        if task.cancelled():
+            outcome = Failure(CancelledError())  # Twisted code sees Twisted's CancelledError
+        else:
+            error = task.exception()
+            outcome = task.result() if error is None else Failure(error)
+        if not self.pending.called:
+            self.pending.callback(outcome)
 
 
 # -- running an application: txaio.run ---------------------------------------
@@ -490,11 +640,7 @@ class _Application:
         return value
 
     def _failed(self, failure: Failure) -> None:
-        error = failure.value
-        traceback = failure.getTracebackObject()
-        if error is not None and isinstance(traceback, TracebackType):  # a real traceback
-            error = error.with_traceback(traceback)
-        self.outcome = (False, error)
+        self.outcome = (False, _exception_of(failure))
         self._stop()
         return None  # handled: raised by run()
 
@@ -582,6 +728,10 @@ set_global_log_level = _logging.set_global_log_level
 get_global_log_level = _logging.get_global_log_level
 add_log_categories = _logging.add_log_categories
 # END GENERATED module functions
+
+# Twisted on asyncio (this backend's own: txaio's futures are asyncio's on asyncio).
+to_asyncio = _default.to_asyncio
+from_asyncio = _default.from_asyncio
 
 
 # -- logging: txaio loggers write to twisted.logger ---------------------------

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -143,6 +144,15 @@ def _close_started_coroutines():
     yield
     while _started:
         _started.pop().close()
+
+
+def _twisted_api_on_a_clock() -> Any:
+    """txaio's Twisted API on a ``task.Clock``: a reactor that does not run on asyncio."""
+    from twisted.internet.task import Clock
+
+    from txaio.tx import TwistedAPI
+
+    return TwistedAPI(txaio.Config(Clock()))
 
 
 def _on_a_string_loop(action: Callable[[], object]) -> Callable[[str], object]:
@@ -420,6 +430,32 @@ MISUSES: list[Misuse] = [
         "a mapping iterates its keys; pass gather(list(d.values()))",
     ),
     # -- failures
+    # -- Twisted on asyncio: the bridges of txaio.tx
+    Misuse(
+        "to_asyncio of a non-Deferred",
+        "txaio.tx.to_asyncio(42)",
+        lambda fw: _twisted_api_on_a_clock().to_asyncio(42),
+        "TypeError",
+        r"deferred must be a Twisted Deferred, got int",
+        "deferred must be a Twisted Deferred, got int",
+    ),
+    Misuse(
+        "from_asyncio of a non-awaitable",
+        "txaio.tx.from_asyncio(42)",
+        lambda fw: _twisted_api_on_a_clock().from_asyncio(42),
+        "TypeError",
+        r"awaitable must be an asyncio future or task, a coroutine or another awaitable",
+        "awaitable must be an asyncio future or task, a coroutine or another awaitable, got int",
+    ),
+    Misuse(
+        "bridge without the asyncio reactor",
+        "txaio.tx.to_asyncio(d) with txaio on task.Clock (not on asyncio)",
+        lambda fw: _twisted_api_on_a_clock().to_asyncio(_twisted_api_on_a_clock().create_future()),
+        "RuntimeError",
+        r"^to_asyncio\(\) needs Twisted's asyncio reactor, and txaio uses Clock",
+        "to_asyncio() needs Twisted's asyncio reactor, and txaio uses Clock: call "
+        "twisted.internet.asyncioreactor.install() before anything imports the reactor",
+    ),
     Misuse(
         "failure of a non-exception",
         'txaio.create_failure("boom")',
