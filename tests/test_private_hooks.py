@@ -245,13 +245,18 @@ def test_twisted_reactor_waker_owns_a_pipe_that_connection_lost_closes():
 @needs_twisted
 def test_twisted_asyncio_reactor_keeps_its_loop_in_asyncio_event_loop():
     """txaio.tx ``run`` on Twisted's asyncio reactor: ``_asyncioEventloop`` is the asyncio
-    loop under the reactor, which txaio cleans up and closes as ``asyncio.run`` would."""
+    loop under the reactor, which txaio cleans up and closes as ``asyncio.run`` would, and
+    on which ``to_asyncio`` and ``from_asyncio`` make their asyncio futures and tasks. A
+    reactor that does not run on asyncio has no such attribute (the bridges refuse it)."""
     from twisted.internet.asyncioreactor import AsyncioSelectorReactor
 
     loop = asyncio.new_event_loop()
     reactor = AsyncioSelectorReactor(loop)
     try:
         assert reactor._asyncioEventloop is loop
+        from twisted.internet.task import Clock
+
+        assert not hasattr(Clock(), "_asyncioEventloop")
     finally:
         reactor.removeReader(reactor.waker)
         reactor.waker.connectionLost(None)
