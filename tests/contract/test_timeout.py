@@ -164,8 +164,17 @@ def observed(events, name):
     return errback
 
 
-def waiting_for(events, limited, future):
-    """A coroutine awaiting ``limited`` that records what it sees when it resumes."""
+def watched_timeout(seconds):
+    """``timeout`` of a future that has an errback, and a coroutine awaiting the result.
+
+    Returns the list of events (the errback's, then what the waiter saw when it
+    resumed: the ``TimeoutError`` and whether the input was already done), the
+    input, and the waiter's future.
+    """
+    events = []
+    future = txaio.create_future()
+    txaio.add_callbacks(future, None, observed(events, "input's errback"))
+    limited = txaio.timeout(future, seconds)
 
     async def waiter():
         try:
@@ -173,18 +182,19 @@ def waiting_for(events, limited, future):
         except TimeoutError:
             events.append(("waiter", "TimeoutError", txaio.is_called(future)))
 
-    return txaio.as_future(waiter)
+    return events, future, txaio.as_future(waiter)
+
+
+#: What happens when the time is up, in the order of the frameworks' own timeouts.
+NATIVE_ORDER = [("input's errback", "CancelledError"), ("waiter", "TimeoutError", True)]
 
 
 def test_the_input_is_cancelled_and_its_errbacks_run_before_the_waiter_resumes(
     txaio_framework,
 ):
-    events = []
-    future = txaio.create_future()
-    txaio.add_callbacks(future, None, observed(events, "input's errback"))
-    waiter = waiting_for(events, txaio.timeout(future, 10), future)
+    events, _, waiter = watched_timeout(10)
     txaio_framework.advance(10)
-    assert events == [("input's errback", "CancelledError"), ("waiter", "TimeoutError", True)]
+    assert events == NATIVE_ORDER
     assert txaio_framework.result(waiter) is None
 
 
@@ -192,16 +202,13 @@ def test_at_a_float_edge_the_timeout_fires_on_the_step_that_reaches_it_in_native
     txaio_framework,
 ):
     # 0.1 + 0.1 + 0.1 is 0.30000000000000004 in floats: the third step reaches 0.3.
-    events = []
-    future = txaio.create_future()
-    txaio.add_callbacks(future, None, observed(events, "input's errback"))
-    waiter = waiting_for(events, txaio.timeout(future, 0.3), future)
+    events, future, waiter = watched_timeout(0.3)
     txaio_framework.advance(0.1)
     txaio_framework.advance(0.1)
     assert events == []
     assert not txaio.is_called(future)
     txaio_framework.advance(0.1)
-    assert events == [("input's errback", "CancelledError"), ("waiter", "TimeoutError", True)]
+    assert events == NATIVE_ORDER
     assert txaio_framework.result(waiter) is None
 
 
