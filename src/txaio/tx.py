@@ -575,6 +575,9 @@ class _FromAsyncio:
             outcome = task.result() if error is None else Failure(error)
         if not self.pending.called:
             self.pending.callback(outcome)
+            if task.cancelled():
+                # Asked for (from either side): not an error to report, as in asyncio.
+                _forget_cancellation(self.deferred)
 
 
 # -- running an application: txaio.run ---------------------------------------

@@ -182,3 +182,53 @@ def test_a_reactor_not_on_asyncio_is_refused(txaio_framework, bridge):
     with pytest.raises(RuntimeError, match=rf"^{bridge}\(\) needs Twisted's asyncio reactor"):
         call()
     coroutine.close()
+
+
+@pytest.fixture
+def twisted_log_failures():
+    """Every failure Twisted logs during the test, CancelledError included (the plugin's
+    capture leaves a CancelledError out: a cancellation asked for is not an error)."""
+    from twisted.logger import globalLogPublisher
+
+    logged = []
+
+    def observer(event):
+        if event.get("log_failure") is not None:
+            logged.append(type(event["log_failure"].value))
+
+    globalLogPublisher.addObserver(observer)
+    yield logged
+    globalLogPublisher.removeObserver(observer)
+
+
+@on_the_asyncio_reactor
+@pytest.mark.parametrize("side", ["twisted", "asyncio"])
+def test_a_cancellation_nobody_watches_is_not_logged_on_either_side(
+    txaio_framework, twisted_log_failures, side
+):
+    _, from_asyncio = bridges()
+    task = txaio_framework.clock._asyncioEventloop.create_task(asyncio.sleep(3600))
+    deferred = from_asyncio(task)
+    txaio_framework.flush()
+    if side == "twisted":
+        txaio.cancel(deferred)
+    else:
+        task.cancel()
+    txaio_framework.flush()
+    assert task.cancelled()
+    assert txaio.is_called(deferred)
+    del deferred, task
+    assert txaio_framework.reported_errors() == []  # collects the garbage
+    assert twisted_log_failures == []
+
+
+@on_the_asyncio_reactor
+def test_an_error_of_the_task_nobody_handles_is_reported(txaio_framework):
+    _, from_asyncio = bridges()
+
+    async def failing():
+        raise LookupError("nobody handles it")
+
+    from_asyncio(failing())
+    txaio_framework.flush()
+    assert [type(error) for error in txaio_framework.reported_errors()] == [LookupError]

@@ -151,12 +151,45 @@ async def timeout_of_an_asyncio_task() -> None:
         print("txaio.timeout of from_asyncio:", qualified(error))
 
 
+async def unobserved_cancellations() -> None:
+    """A from_asyncio Deferred cancelled from either side, watched by nobody, is not reported
+    (a cancellation asked for is no error, as on asyncio); Twisted would log it at collection."""
+    import gc
+
+    from twisted.logger import globalLogPublisher
+
+    reported = []
+
+    def observer(event: dict) -> None:
+        failure = event.get("log_failure")
+        if failure is not None:
+            reported.append(qualified(failure.value))
+
+    globalLogPublisher.addObserver(observer)
+    try:
+        for side in ("twisted", "asyncio"):
+            task = asyncio.ensure_future(asyncio.sleep(3600))
+            deferred = from_asyncio(task)
+            await txaio.sleep(0)
+            if side == "twisted":
+                txaio.cancel(deferred)
+            else:
+                task.cancel()
+            await txaio.sleep(0.01)
+            del deferred, task
+            gc.collect()
+    finally:
+        globalLogPublisher.removeObserver(observer)
+    print("unobserved cancellations reported:", reported)
+
+
 async def main() -> None:
     await round_trip()
     await twisted_cancels_asyncio()
     await asyncio_cancels_twisted()
     await the_other_way_round()
     await timeout_of_an_asyncio_task()
+    await unobserved_cancellations()
     from twisted.internet import reactor
 
     print("reactor:", type(reactor).__name__)

@@ -87,6 +87,11 @@ def test_timeouts_of_an_asyncio_task_give_timeout_errors(on_the_asyncio_reactor)
     )
 
 
+def test_a_cancellation_nobody_watches_is_not_reported(on_the_asyncio_reactor):
+    # Nor printed: run_program checks that the program wrote nothing to stderr.
+    assert "unobserved cancellations reported: []" in on_the_asyncio_reactor
+
+
 def test_without_the_asyncio_reactor_both_bridges_refuse_and_install_nothing():
     *refused, on_the_default_reactor = run_program("default")
     install = "call twisted.internet.asyncioreactor.install() before anything imports the reactor"
