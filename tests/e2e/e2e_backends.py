@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from txaio._testing.backends import TEST_BACKENDS
@@ -21,3 +25,18 @@ def backend_params(
         for name, backend in TEST_BACKENDS.items()
         if backend.framework in frameworks and name not in exclude
     ]
+
+
+#: How long an end-to-end program may run: generous, nothing here measures time.
+PROCESS_LIMIT_SECONDS = 60
+
+
+def run_python(program: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``program`` with this Python to its end, warnings as errors; its output as text."""
+    return subprocess.run(
+        [sys.executable, "-W", "error", str(program), *args],
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_LIMIT_SECONDS,
+        check=False,
+    )

@@ -6,29 +6,21 @@ warnings as errors: what each side of the bridge sees, printed one line each.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from e2e_backends import run_python
 
 pytest.importorskip("twisted")
 
 PROGRAM = Path(__file__).with_name("bridge_program.py")
-PROCESS_LIMIT_SECONDS = 60
 
 TWISTED_CANCELLED = "twisted.internet.defer.CancelledError"
 ASYNCIO_CANCELLED = "asyncio.exceptions.CancelledError"
 
 
 def run_program(reactor: str) -> list[str]:
-    finished = subprocess.run(
-        [sys.executable, "-W", "error", str(PROGRAM), reactor],
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_LIMIT_SECONDS,
-        check=False,
-    )
+    finished = run_python(PROGRAM, reactor)
     assert finished.returncode == 0, finished.stderr
     assert finished.stderr == ""
     return finished.stdout.splitlines()

@@ -8,15 +8,12 @@ The program has a watchdog timer of its own; the process gets a hard limit too.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from e2e_backends import backend_params
+from e2e_backends import backend_params, run_python
 
 PROGRAM = Path(__file__).with_name("echo_program.py")
-PROCESS_LIMIT_SECONDS = 60
 
 #: What the loop or reactor running each backend is (module and class name prefix).
 RUNNING_ON = {
@@ -38,13 +35,7 @@ ENDING = ["slept on the real clock", "done"]
 
 @pytest.mark.parametrize("backend", backend_params())
 def test_tcp_echo_over_loopback_on_a_real_loop(backend):
-    finished = subprocess.run(
-        [sys.executable, "-W", "error", str(PROGRAM), backend],
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_LIMIT_SECONDS,
-        check=False,
-    )
+    finished = run_python(PROGRAM, backend)
     assert finished.returncode == 0, finished.stderr
     assert finished.stderr == ""
     running_on, *lines = finished.stdout.splitlines()

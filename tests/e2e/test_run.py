@@ -15,10 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from e2e_backends import backend_params
+from e2e_backends import PROCESS_LIMIT_SECONDS, backend_params, run_python
 
 PROGRAM = Path(__file__).with_name("run_program.py")
-PROCESS_LIMIT_SECONDS = 60
 
 #: What the framework reports on stderr when work is dropped on the floor.
 LOST_WORK = ["Task was destroyed but it is pending", "Unhandled error in Deferred", "Warning"]
@@ -26,13 +25,7 @@ LOST_WORK = ["Task was destroyed but it is pending", "Unhandled error in Deferre
 
 def run_program(backend: str, scenario: str) -> subprocess.CompletedProcess[str]:
     """Run the program to its end, warnings as errors."""
-    return subprocess.run(
-        [sys.executable, "-W", "error", str(PROGRAM), backend, scenario],
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_LIMIT_SECONDS,
-        check=False,
-    )
+    return run_python(PROGRAM, backend, scenario)
 
 
 def assert_no_lost_work(stderr: str) -> None:
