@@ -93,6 +93,7 @@ create_failure = _forwarder(API.create_failure)
 failure_message = _forwarder(API.failure_message)
 failure_traceback = _forwarder(API.failure_traceback)
 failure_format_traceback = _forwarder(API.failure_format_traceback)
+is_cancelled = API.is_cancelled
 call_later = _forwarder(API.call_later)
 sleep = _forwarder(API.sleep)
 timeout = _forwarder(API.timeout)
@@ -159,6 +160,7 @@ __all__ = [
     "gather",
     "get_global_log_level",
     "is_called",
+    "is_cancelled",
     "is_future",
     "log_levels",
     "make_batched_timer",

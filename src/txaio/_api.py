@@ -55,6 +55,7 @@ PUBLIC_FUNCTIONS: tuple[str, ...] = (
     "failure_message",
     "failure_traceback",
     "failure_format_traceback",
+    "is_cancelled",
     "call_later",
     "sleep",
     "timeout",
@@ -315,6 +316,9 @@ class API(abc.ABC):
         if failure is None:
             return _failure.not_a_failure("failure_format_traceback()", fail) + "\n"
         return _failure.format_traceback(failure.value, _failure.traceback_of(failure))
+
+    # A predicate rather than a helper that never raises: see _failure.is_cancelled.
+    is_cancelled = staticmethod(_failure.is_cancelled)
 
     # -- time ------------------------------------------------------------
 

@@ -98,3 +98,34 @@ def require_failure(fail: object, argument: str) -> IFailedFuture:
             f"create_failure()), got {type(fail).__name__}"
         )
     return fail
+
+
+#: Where each framework keeps its cancellation error: (module, class name). Read from
+#: ``sys.modules`` only, since an exception of a module nobody imported cannot exist.
+_CANCELLED_ERRORS: tuple[tuple[str, str], ...] = (
+    ("asyncio", "CancelledError"),
+    ("twisted.internet.defer", "CancelledError"),
+    ("concurrent.futures", "CancelledError"),
+)
+
+
+def is_cancelled(fail: IFailedFuture | BaseException) -> bool:
+    """True if ``fail`` is a cancellation: an ``asyncio.CancelledError``, a Twisted
+    ``defer.CancelledError`` or a ``concurrent.futures.CancelledError``.
+
+    ``fail`` is what an errback gets, or an exception. The answer is the same
+    on every framework, on Twisted's asyncio reactor (where either error can
+    reach a Deferred) and before selection, so an errback can say ``if
+    txaio.is_cancelled(fail): return`` on both. Unlike the other failure
+    helpers it raises (``TypeError``) for anything else: the answer decides
+    what the errback does, and a wrong question must not get a silent ``False``.
+    """
+    value = fail.value if isinstance(fail, IFailedFuture) else fail
+    if not isinstance(value, BaseException):
+        raise TypeError(f"fail must be an IFailedFuture or an exception, got {type(fail).__name__}")
+    modules = sys.modules
+    for module_name, class_name in _CANCELLED_ERRORS:
+        module = modules.get(module_name)
+        if module is not None and isinstance(value, getattr(module, class_name)):
+            return True
+    return False

@@ -128,6 +128,7 @@ class LoopMixin:
     failure_message = _method(API.failure_message)
     failure_traceback = _method(API.failure_traceback)
     failure_format_traceback = _method(API.failure_format_traceback)
+    is_cancelled = staticmethod(API.is_cancelled)
     call_later = _method(API.call_later)
     sleep = _method(API.sleep)
     timeout = _method(API.timeout)

@@ -664,6 +664,7 @@ create_failure = _default.create_failure
 failure_message = _default.failure_message
 failure_traceback = _default.failure_traceback
 failure_format_traceback = _default.failure_format_traceback
+is_cancelled = _default.is_cancelled
 call_later = _default.call_later
 sleep = _default.sleep
 timeout = _default.timeout

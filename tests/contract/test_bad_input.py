@@ -474,6 +474,14 @@ MISUSES: list[Misuse] = [
         "exception explicitly",
     ),
     Misuse(
+        "is_cancelled of a non-failure",
+        'txaio.is_cancelled("CancelledError")',
+        lambda fw: txaio.is_cancelled("CancelledError"),
+        "TypeError",
+        r"fail must be an IFailedFuture or an exception, got str",
+        "fail must be an IFailedFuture or an exception, got str",
+    ),
+    Misuse(
         "negative delay",
         "txaio.call_later(-1, print)",
         lambda fw: txaio.call_later(-1, print),
