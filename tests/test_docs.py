@@ -284,3 +284,13 @@ def test_the_readme_links_to_the_documented_native_differences() -> None:
 @pytest.mark.parametrize(("page", "anchor"), README_DOCS_LINKS)
 def test_readme_links_into_the_docs_name_existing_sections(page: str, anchor: str) -> None:
     assert anchor in section_ids(ROOT / page)
+
+
+def test_the_matrix_duration_is_stated_once_in_backends_page_and_only_referenced_elsewhere():
+    """A measured duration kept in two places drifts apart: docs/backends.rst holds it."""
+    duration = re.compile(r"(matrix|four sessions)[^.]{0,80}?\b\d+ minutes", re.S)
+    backends = (DOCS / "backends.rst").read_text(encoding="utf-8")
+    assert len(duration.findall(backends)) == 1
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert duration.findall(readme) == []
+    assert "docs/backends.rst" in readme.split("the matrix", 1)[1][:200]

@@ -34,7 +34,7 @@ TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy re
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
-del TYPE_CHECKING  # not a public name
+del TYPE_CHECKING, annotations  # not public names (the __future__ import binds annotations)
 
 __version__ = "26.11.0"
 

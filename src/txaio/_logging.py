@@ -232,6 +232,8 @@ def _emitter(target: _Target, level: str) -> Callable[..., None]:
 class Logger(ILogger):
     """A txaio logger: ``critical``, ``error``, ``warn``, ``info``, ``debug``, ``trace``.
 
+    ``warning`` is ``warn`` under the standard library's name.
+
     Made by :func:`make_logger`. Each level method takes a :pep:`3101` format
     string and keyword values (positional values fill ``{}`` fields).
     Methods of levels above the logger's level are a shared no-op; the
@@ -251,11 +253,13 @@ class Logger(ILogger):
         "info",
         "trace",
         "warn",
+        "warning",
     )
 
     critical: Callable[..., None]
     error: Callable[..., None]
     warn: Callable[..., None]
+    warning: Callable[..., None]
     info: Callable[..., None]
     debug: Callable[..., None]
     trace: Callable[..., None]
@@ -309,6 +313,7 @@ class Logger(ILogger):
         rank = _RANK[level]
         for index, name in enumerate(_METHOD_LEVELS):
             setattr(self, name, self._emitters[index] if index < rank else _nothing)
+        self.warning = self.warn  # the standard library's name for the same level
 
     def set_log_level(self, level: str, keep: bool = True) -> None:
         """Set this logger's level.

@@ -57,6 +57,13 @@ class ILogger(abc.ABC):
     def warn(self, format: object = None, /, *args: Any, **kwargs: Any) -> None:
         """Log a warning-level message."""
 
+    def warning(self, format: object = None, /, *args: Any, **kwargs: Any) -> None:
+        """Log a warning-level message: :meth:`warn` under the standard library's name.
+
+        Not abstract, so a logger written for the published interface needs no change.
+        """
+        self.warn(format, *args, **kwargs)
+
     @abc.abstractmethod
     def info(self, format: object = None, /, *args: Any, **kwargs: Any) -> None:
         """Log an info-level message."""

@@ -393,6 +393,24 @@ def test_a_level_emits_itself_and_everything_more_severe(txaio_framework, captur
     assert captured.messages() == METHODS[: txaio.log_levels.index(level)]
 
 
+def test_warning_is_warn_under_the_standard_librarys_name(txaio_framework, captured):
+    txaio.start_logging(out=captured, level="warn")
+    log = txaio.make_logger()
+    log.warning("{log_level}: {what}", what="ice")
+    log.warn("{log_level}: {what}", what="ice")
+    assert captured.messages() == ["warn: ice", "warn: ice"]
+
+
+def test_warning_follows_a_change_of_level(txaio_framework, captured):
+    txaio.start_logging(out=captured, level="info")
+    log = txaio.make_logger()
+    log.set_log_level("error")
+    log.warning("hidden")
+    log.set_log_level("warn")
+    log.warning("shown")
+    assert captured.messages() == ["shown"]
+
+
 def test_trace_is_not_emitted_at_debug(txaio_framework, captured):
     txaio.start_logging(out=captured, level="debug")
     txaio.make_logger().trace("hidden")
