@@ -28,7 +28,7 @@ from txaio._api import API, Config, InvalidStateError, config
 from txaio._logging import InvalidLogLevel
 from txaio._loop_mixin import LoopMixin
 from txaio._selection import forwarder as _forwarder
-from txaio.interfaces import IBatchedTimer, IFailedFuture, ILogger, log_levels
+from txaio.interfaces import IBatchedTimer, IFailedFuture, ILogger, IPeriodicCall, log_levels
 
 TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy reads True
 if TYPE_CHECKING:
@@ -95,6 +95,7 @@ failure_traceback = _forwarder(API.failure_traceback)
 failure_format_traceback = _forwarder(API.failure_format_traceback)
 is_cancelled = API.is_cancelled
 call_later = _forwarder(API.call_later)
+call_periodic = _forwarder(API.call_periodic)
 sleep = _forwarder(API.sleep)
 timeout = _forwarder(API.timeout)
 make_batched_timer = _forwarder(API.make_batched_timer)
@@ -141,6 +142,7 @@ __all__ = [
     "IBatchedTimer",
     "IFailedFuture",
     "ILogger",
+    "IPeriodicCall",
     "InvalidLogLevel",
     "InvalidStateError",
     "LoopMixin",
@@ -148,6 +150,7 @@ __all__ = [
     "add_log_categories",
     "as_future",
     "call_later",
+    "call_periodic",
     "cancel",
     "config",
     "create_failure",

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
-    from txaio.interfaces import IBatchedTimer, IFailedFuture
+    from txaio.interfaces import IBatchedTimer, IFailedFuture, IPeriodicCall
 
 #: The functions every backend module exposes and selection binds into ``txaio``.
 PUBLIC_FUNCTIONS: tuple[str, ...] = (
@@ -57,6 +57,7 @@ PUBLIC_FUNCTIONS: tuple[str, ...] = (
     "failure_format_traceback",
     "is_cancelled",
     "call_later",
+    "call_periodic",
     "sleep",
     "timeout",
     "make_batched_timer",
@@ -361,6 +362,27 @@ class API(abc.ABC):
         if not isinstance(inner, self._future_type):
             inner = self._from_coroutine(inner)
         return _Timeout(self, inner, seconds).result
+
+    def call_periodic(
+        self, interval: float, fn: Callable[..., object], *args: Any, **kwargs: Any
+    ) -> IPeriodicCall:
+        """Call ``fn(*args, **kwargs)`` every ``interval`` seconds until cancelled.
+
+        Tick ``k`` is due at ``start + k * interval`` (``k = 0, 1, 2, ...``;
+        ``start`` is now, on the loop's clock): the first tick runs on the
+        loop's next turn (as with ``LoopingCall.start(interval)``), the
+        ticks do not drift, and none runs early. A tick missed
+        because the loop was busy is skipped, not run in a bunch. A tick that
+        returns a future or a coroutine is not overlapped: the next one waits
+        for it. An error in ``fn`` stops the periodic call and fails its
+        ``finished`` future (or is reported, if nobody asked for that future).
+        The result (:class:`~txaio.interfaces.IPeriodicCall`) has ``cancel()``,
+        ``running`` and ``finished``. Like Twisted's ``LoopingCall``, the same
+        on both frameworks.
+        """
+        from txaio._periodic import PeriodicCall
+
+        return PeriodicCall(self, interval, fn, args, kwargs)
 
     def make_batched_timer(self, bucket_seconds: float, chunk_size: int = 100) -> IBatchedTimer:
         """A timer that groups delayed calls into buckets of ``bucket_seconds``.

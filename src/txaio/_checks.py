@@ -30,6 +30,7 @@ __all__ = [
     "check_coroutine_alone",
     "check_delay",
     "check_fresh_coroutine",
+    "check_periodic_arguments",
     "check_timer_arguments",
     "enumerate_futures",
     "not_a_future_item",
@@ -83,6 +84,16 @@ def check_delay(delay: float, argument: str = "delay") -> float:
 def check_timer_arguments(delay: float, fn: object) -> None:
     """Raise what ``call_later(delay, fn)`` raises for a bad ``delay`` or ``fn``; else nothing."""
     check_delay(delay)
+    check_callable(fn, "fn")
+
+
+def check_periodic_arguments(interval: float, fn: object) -> None:
+    """Raise what ``call_periodic(interval, fn)`` raises for a bad ``interval`` or ``fn``.
+
+    The wording of :func:`check_timer_arguments`; an interval must be > 0 (a
+    zero interval would tick forever without letting time pass).
+    """
+    check_bucket_seconds(interval, "interval")
     check_callable(fn, "fn")
 
 

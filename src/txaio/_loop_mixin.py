@@ -130,6 +130,7 @@ class LoopMixin:
     failure_format_traceback = _method(API.failure_format_traceback)
     is_cancelled = staticmethod(API.is_cancelled)
     call_later = _method(API.call_later)
+    call_periodic = _method(API.call_periodic)
     sleep = _method(API.sleep)
     timeout = _method(API.timeout)
     make_batched_timer = _method(API.make_batched_timer)

@@ -666,6 +666,7 @@ failure_traceback = _default.failure_traceback
 failure_format_traceback = _default.failure_format_traceback
 is_cancelled = _default.is_cancelled
 call_later = _default.call_later
+call_periodic = _default.call_periodic
 sleep = _default.sleep
 timeout = _default.timeout
 make_batched_timer = _default.make_batched_timer

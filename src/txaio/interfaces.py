@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-__all__ = ["IBatchedTimer", "IFailedFuture", "ILogger", "log_levels"]
+__all__ = ["IBatchedTimer", "IFailedFuture", "ILogger", "IPeriodicCall", "log_levels"]
 
 #: Every log level, most severe first. ``"none"`` switches a logger off and
 #: ``"trace"`` is below ``"debug"``.
@@ -101,3 +101,39 @@ class IBatchedTimer(abc.ABC):
     @abc.abstractmethod
     def call_later(self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any) -> Any:
         """Call ``fn(*args, **kwargs)`` after ``delay`` seconds; the result has ``cancel()``."""
+
+
+class IPeriodicCall(abc.ABC):
+    """What :func:`txaio.call_periodic` returns: a call repeated every ``interval`` seconds.
+
+    It runs until :meth:`cancel` or until ``fn`` fails. :attr:`finished` is a
+    future of the selected framework that ends with it.
+    """
+
+    __slots__ = ()
+
+    @property
+    @abc.abstractmethod
+    def running(self) -> bool:
+        """True until :meth:`cancel` is called or ``fn`` fails: more ticks will come."""
+
+    @property
+    @abc.abstractmethod
+    def interval(self) -> float:
+        """The seconds between two ticks."""
+
+    @property
+    @abc.abstractmethod
+    def finished(self) -> Any:
+        """A future that ends with the periodic call: None after :meth:`cancel`, the error
+        of ``fn`` if it failed.
+
+        It resolves when a tick still running at :meth:`cancel` (a future ``fn``
+        returned) is done. Cancelling it cancels the periodic call. An error
+        of ``fn`` while nobody has asked for this future is reported like an
+        error in a timer (the asyncio loop's exception handler, Twisted's log).
+        """
+
+    @abc.abstractmethod
+    def cancel(self) -> None:
+        """Stop: no tick runs after this (a tick already running finishes); again, nothing."""

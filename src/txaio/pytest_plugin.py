@@ -71,6 +71,12 @@ class Framework:
         """Move the virtual clock by ``seconds`` and run everything that is due."""
         self.clock.advance(seconds)
 
+    def stall(self, seconds: float) -> None:
+        """Move the virtual clock by ``seconds`` and run nothing, as if the code running now
+        took that long: from inside a callback, it makes the loop busy, so what is due
+        meanwhile comes late (a periodic call then skips ticks)."""
+        self.clock.stall(seconds)
+
     def now(self) -> float:
         """The virtual time in seconds: what txaio's loop reads (``loop.time()``, ``seconds()``)."""
         return float(self.clock.seconds())

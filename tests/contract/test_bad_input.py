@@ -530,6 +530,30 @@ MISUSES: list[Misuse] = [
         "fn must be callable, got str",
     ),
     Misuse(
+        "periodic interval of zero",
+        "txaio.call_periodic(0, print)",
+        lambda fw: txaio.call_periodic(0, print),
+        "ValueError",
+        r"interval must be a finite number of seconds > 0, got 0",
+        "interval must be a finite number of seconds > 0, got 0",
+    ),
+    Misuse(
+        "periodic interval not a number",
+        'txaio.call_periodic("1s", print)',
+        lambda fw: txaio.call_periodic("1s", print),
+        "TypeError",
+        r"interval must be a number of seconds \(int or float\), got str",
+        "interval must be a number of seconds (int or float), got str",
+    ),
+    Misuse(
+        "periodic function not callable",
+        'txaio.call_periodic(1, "print")',
+        lambda fw: txaio.call_periodic(1, "print"),
+        "TypeError",
+        r"fn must be callable, got str",
+        "fn must be callable, got str",
+    ),
+    Misuse(
         "negative sleep",
         "txaio.sleep(-0.5)",
         lambda fw: txaio.sleep(-0.5),
@@ -870,6 +894,7 @@ def test_a_function_that_is_not_callable_reads_the_same_everywhere(txaio_framewo
     timer = txaio.make_batched_timer(1)
     errors = {
         _error_of(lambda: txaio.call_later(1, fn)),
+        _error_of(lambda: txaio.call_periodic(1, fn)),
         _error_of(lambda: timer.call_later(1, fn)),
         _error_of(lambda: txaio.as_future(fn)),
     }

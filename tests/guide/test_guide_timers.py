@@ -1,8 +1,9 @@
-"""Batched timers as docs/guide/timers.rst shows them, on every backend.
+"""Periodic calls and batched timers as docs/guide/timers.rst shows them, on every backend.
 
 Each test is a snippet of the guide: it uses only txaio and the plugin's
 ``txaio_framework`` fixture, so a reader can copy it into their own suite.
-The full contract is in tests/contract/test_batched_timer.py.
+The full contracts are in tests/contract/test_call_periodic.py and
+tests/contract/test_batched_timer.py.
 """
 
 from __future__ import annotations
@@ -57,3 +58,19 @@ def test_each_error_of_a_bucket_is_reported_on_its_own(txaio_framework):
     errors = txaio_framework.reported_errors()  # each with its own traceback
     assert [type(error) for error in errors] == [ValueError, KeyError]
     assert all(error.__traceback__ is not None for error in errors)
+
+
+def test_a_periodic_call_ticks_on_its_schedule_and_skips_what_it_missed(txaio_framework):
+    ticks = []
+
+    def tick():
+        ticks.append(txaio_framework.now())
+        if len(ticks) == 2:
+            txaio_framework.stall(1.5)  # this tick keeps the loop busy until 2.5
+
+    periodic = txaio.call_periodic(1, tick)
+    txaio_framework.advance(3.5)
+    assert ticks == [0.0, 1.0, 3.0]  # tick 2 was missed: skipped
+    periodic.cancel()
+    assert not periodic.running
+    assert txaio_framework.result(periodic.finished) is None

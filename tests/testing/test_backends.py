@@ -137,3 +137,20 @@ def test_asyncioreactor_backend_shares_its_loop_with_asyncio_code(txaio_framewor
     txaio_framework.advance(2)
     assert order == ["asyncio", "txaio"]
     assert isinstance(loop, asyncio.AbstractEventLoop)
+
+
+def test_stall_moves_the_clock_and_runs_nothing_on_every_backend(txaio_framework):
+    fired = []
+    txaio.call_later(1, fired.append, "due")
+    txaio_framework.stall(2)
+    assert (txaio_framework.now(), fired) == (2.0, [])
+    txaio_framework.flush()
+    assert fired == ["due"]
+
+
+def test_stall_inside_a_callback_makes_what_is_due_meanwhile_late(txaio_framework):
+    seen = []
+    txaio.call_later(1, txaio_framework.stall, 1.5)
+    txaio.call_later(2, lambda: seen.append(txaio_framework.now()))
+    txaio_framework.advance(3)
+    assert seen == [2.5]

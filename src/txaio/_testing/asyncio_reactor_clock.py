@@ -32,6 +32,11 @@ class AsyncioReactorClock(AsyncioSelectorReactor):
         """Move the loop's virtual clock: due delayed calls and ready callbacks run."""
         self.loop.advance(seconds)
 
+    def stall(self, seconds: float) -> None:
+        """Move the clock by ``seconds`` and run nothing, as if the code running now took
+        that long: a busy loop, for tests of what comes late (callable from inside the loop)."""
+        self.loop.stall(seconds)
+
     def close(self) -> None:
         """Release the reactor's wake-up pipe and close its loop."""
         waker: Any = self.waker

@@ -56,7 +56,8 @@ class Backend:
     framework: str
     #: Modules that must be importable for this backend.
     requires: tuple[str, ...]
-    #: Makes the clock txaio is pointed at; it has ``advance(seconds)`` and ``seconds()``.
+    #: Makes the clock txaio is pointed at; it has ``advance(seconds)``, ``stall(seconds)``
+    #: and ``seconds()``.
     make_clock: Callable[[], Any]
     #: Releases what ``make_clock`` made.
     close_clock: Callable[[Any], None]

@@ -9,6 +9,7 @@ from twisted.internet.interfaces import IDelayedCall
 from twisted.internet.task import Clock
 from twisted.logger import Logger
 
+from txaio._checks import check_delay
 from txaio._testing.virtual_time import ExactSum
 
 _log = Logger(namespace="txaio.testutil")
@@ -52,6 +53,11 @@ class ReactorClock(Clock):
             super().advance(0)
         self.rightNow = target
         super().advance(0)
+
+    def stall(self, seconds: float) -> None:
+        """Move the clock by ``seconds`` and run nothing, as if the code running now took
+        that long: a busy loop, for tests of what comes late (callable from inside the loop)."""
+        self.rightNow = self._sum.after(self.rightNow, check_delay(seconds, "seconds"))
 
     def callLater(
         self, delay: float, callable: Callable[..., object], *args: object, **kw: object

@@ -119,6 +119,12 @@ class VirtualTimers(_LoopBase):
         """Run the ready callbacks and due timers without moving the clock."""
         self.advance(0.0)
 
+    def stall(self, seconds: float) -> None:
+        """Move the clock by ``seconds`` and run nothing, as if the code running now took
+        that long: a busy loop, for tests of what comes late (callable from inside the loop)."""
+        step = check_delay(seconds, "seconds")
+        self._virtual_now = self._virtual_sum.after(self._virtual_now, step)
+
     # -- timers ------------------------------------------------------------
 
     def call_later(
