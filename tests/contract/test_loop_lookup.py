@@ -50,6 +50,14 @@ def _asyncio_probes():
         api.call_later(0, _record_running_loop, ran)
         return []
 
+    def call_periodic(api, ran):
+        def tick():
+            _record_running_loop(ran)
+            periodic.cancel()
+
+        periodic = api.call_periodic(1, tick)
+        return []
+
     return {
         "create_future": lambda api, ran: [api.create_future().get_loop()],
         "create_future_success": lambda api, ran: [api.create_future_success(1).get_loop()],
@@ -59,6 +67,7 @@ def _asyncio_probes():
         "sleep": lambda api, ran: [api.sleep(1).get_loop()],
         "timeout": timeout_of_a_coroutine,
         "call_later": call_later,
+        "call_periodic": call_periodic,
         "make_batched_timer": batched_timer,
     }
 
@@ -129,7 +138,7 @@ def test_asyncio_probes_cover_every_function_that_uses_the_loop(txaio_framework)
         # These take a future, or need no loop, or run one of their own.
         "is_future", "is_called", "resolve", "reject", "cancel", "add_callbacks",
         "create_failure", "failure_message", "failure_traceback", "failure_format_traceback",
-        "time_ns", "perf_counter_ns", "with_config", "run",
+        "is_cancelled", "time_ns", "perf_counter_ns", "with_config", "run",
     }  # fmt: skip
     assert uses_a_loop == set(ASYNCIO_PROBES)
 
@@ -146,10 +155,18 @@ def _twisted_probes():
     def timeout(api, ran):
         api.add_callbacks(api.timeout(api.create_future(), 1), None, ran.append)
 
+    def call_periodic(api, ran):
+        def tick():
+            ran.append("ran")
+            periodic.cancel()
+
+        periodic = api.call_periodic(1, tick)
+
     return {
         "call_later": lambda api, ran: api.call_later(0, ran.append, "ran"),
         "sleep": sleep,
         "timeout": timeout,
+        "call_periodic": call_periodic,
         "make_batched_timer": lambda api, ran: api.make_batched_timer(1).call_later(
             0, ran.append, "ran"
         ),
