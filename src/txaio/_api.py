@@ -103,7 +103,9 @@ class Config:
 #: ``txaio.call_later`` ...) read each time they need the loop. Set ``txaio.config.loop`` to
 #: the asyncio loop or the Twisted reactor (or ``task.Clock``) they should use; ``None`` (the
 #: default) means the running loop on asyncio and the global reactor on Twisted. Tests change
-#: it for a while with :func:`txaio.testutil.replace_loop`.
+#: it for a while with :func:`txaio.testutil.replace_loop`. It is the selected framework's: the
+#: functions of ``txaio.aio`` and ``txaio.tx`` read it while their framework is selected (or none
+#: is), so a library bound to the other backend module keeps that framework's default loop.
 config = Config()
 
 

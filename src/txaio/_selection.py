@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 from txaio import _logging
-from txaio._api import PUBLIC_FUNCTIONS
+from txaio._api import PUBLIC_FUNCTIONS, Config, config
 
 TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy reads True
 if TYPE_CHECKING:
@@ -30,6 +30,12 @@ FRAMEWORK_MODULES: dict[str, str] = {"asyncio": "txaio.aio", "twisted": "txaio.t
 
 _selected: API | None = None
 _forwarders: dict[str, Any] = {}
+#: Where the selected framework was selected ("file:line" of the caller), for the conflict error.
+_selected_at: str | None = None
+#: The Config of each backend module while another framework is selected (see backend_config).
+_own_configs: dict[str, Config] = {}
+#: Code of these modules (and their submodules) stands between txaio and its caller.
+_NOT_THE_CALLER = ("txaio", "importlib", "contextlib")
 
 
 def selected() -> API | None:
@@ -91,22 +97,66 @@ def check_framework(framework: object) -> str:
     return framework
 
 
+def backend_config(framework: str) -> Config:
+    """The :class:`Config` of the module-level functions of ``framework``'s backend module.
+
+    ``txaio.config`` while that framework is selected, or none is; while the
+    other one is, a Config of the module's own (no loop: the framework's
+    default). The application's ``txaio.config.loop`` is a loop of the
+    framework it selected, so a library that binds the other backend module
+    (``txaio.tx`` on Twisted's asyncio reactor beside ``txaio.aio``) must not
+    be handed it.
+    """
+    if _selected is None or _selected.framework == framework:
+        return config
+    own = _own_configs.get(framework)
+    if own is None:
+        own = _own_configs[framework] = Config()
+    return own
+
+
+def caller_location() -> str:
+    """``file:line`` of the code that called into txaio: the first frame outside txaio (and
+    outside the import system and ``contextlib``, through which selection is often reached)."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module.partition(".")[0] not in _NOT_THE_CALLER:
+            break
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def _conflict(selected: str, framework: str) -> RuntimeError:
+    """The error for selecting ``framework`` while ``selected`` is: where each was asked for."""
+    return RuntimeError(
+        f"txaio already uses {selected}; it cannot switch to {framework} in the same process. "
+        f"{selected} was selected at {_selected_at}; {framework} is asked for at "
+        f"{caller_location()}. A process runs one framework: let the application select it, "
+        "once, before it imports libraries that use txaio, and let libraries select nothing "
+        "when they are imported (txaio's guide: 'Writing a library that shares a process')"
+    )
+
+
 def select(framework: str, *, switch: bool = False) -> API:
     """Select ``framework`` ("asyncio" or "twisted") for the whole process.
 
     Selecting the framework already selected does nothing; selecting another
     one is an error unless ``switch`` is true (for test tools only, see
-    :func:`txaio.testutil.use_framework`).
+    :func:`txaio.testutil.use_framework`). The error names the file and line
+    of both selections.
     """
+    global _selected_at
     check_framework(framework)
-    if _selected is not None and _selected.framework != framework and not switch:
-        raise RuntimeError(
-            f"txaio already uses {_selected.framework}; it cannot switch to {framework} "
-            "in the same process"
-        )
+    if _selected is not None and _selected.framework != framework:
+        if not switch:
+            raise _conflict(_selected.framework, framework)
+    elif _selected is not None:
+        return _selected  # already selected: nothing to do
     module_name = FRAMEWORK_MODULES[framework]
     __import__(module_name)
     api: API = sys.modules[module_name]._default
+    _selected_at = caller_location()
     _bind(api)
     return api
 
@@ -129,4 +179,9 @@ def _bind(api: API | None) -> None:
     namespace["using_twisted"] = framework == "twisted"
     namespace["_explicit_framework"] = framework
     _selected = api
+    for backend_framework, module_name in FRAMEWORK_MODULES.items():
+        module = sys.modules.get(module_name)
+        default = getattr(module, "_default", None)  # None while the module is being imported
+        if default is not None:
+            default.config = backend_config(backend_framework)
     _logging.use_framework_sink(framework)  # loggers follow the selection

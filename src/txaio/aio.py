@@ -17,7 +17,7 @@ from collections.abc import Callable, Coroutine, Iterable
 from types import MethodType
 from typing import Any
 
-from txaio import _api, _logging
+from txaio import _api, _logging, _selection
 from txaio._api import (
     API,
     NOT_GIVEN,
@@ -646,7 +646,8 @@ def shut_down_loop(loop: AbstractEventLoop) -> None:
 
 # -- the module-level API: the default instance, bound to txaio.config ------
 
-_default = AsyncioAPI(config)
+# txaio.config, unless the other framework is selected (_selection.backend_config says why).
+_default = AsyncioAPI(_selection.backend_config("asyncio"))
 
 # BEGIN GENERATED module functions (tools/generate_names.py)
 create_future = _default.create_future

@@ -134,3 +134,49 @@ def test_loop_configured_before_selection_is_kept():
                 txaio.config.loop = None
     finally:
         loop.close()
+
+
+def _conflict_in_a_process(tmp_path, first_library, second_library):
+    """Run a program importing two libraries; the error its second import raises."""
+    (tmp_path / "first_library.py").write_text(first_library)
+    (tmp_path / "second_library.py").write_text(second_library)
+    (tmp_path / "app.py").write_text(
+        "import first_library\n"
+        "try:\n"
+        "    import second_library\n"
+        "except RuntimeError as error:\n"
+        "    print(error)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "app.py"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_the_conflict_error_names_where_each_framework_was_asked_for(tmp_path):
+    message = _conflict_in_a_process(
+        tmp_path,
+        "import txaio\n\ntxaio.use_asyncio()\n",
+        "import txaio\n\n\ntxaio.use_twisted()\n",
+    )
+    first, second = tmp_path / "first_library.py", tmp_path / "second_library.py"
+    assert message.startswith(
+        "txaio already uses asyncio; it cannot switch to twisted in the same process. "
+        f"asyncio was selected at {first}:3; twisted is asked for at {second}:4. "
+    )
+
+
+def test_the_conflict_error_says_what_to_do(tmp_path):
+    message = _conflict_in_a_process(
+        tmp_path, "import txaio\ntxaio.use_twisted()\n", "import txaio\ntxaio.use_asyncio()\n"
+    )
+    assert "let the application select it, once, before it imports libraries" in message
+    assert "let libraries select nothing when they are imported" in message
+    assert "'Writing a library that shares a process'" in message
+
+
+def test_the_conflict_error_names_the_import_of_a_with_module(tmp_path):
+    message = _conflict_in_a_process(
+        tmp_path, "import txaio.with_twisted\n", "import txaio\n\nimport txaio.with_asyncio\n"
+    )
+    first, second = tmp_path / "first_library.py", tmp_path / "second_library.py"
+    assert f"twisted was selected at {first}:1; asyncio is asked for at {second}:3." in message
