@@ -66,9 +66,37 @@ def _bindings(hand_written: set[str], framework: str, neutral: str, logging: str
     return lines
 
 
+#: For type checkers the framework functions are the methods of an API object, so that they
+#: keep their overloads and type variables (through a forwarder's ParamSpec they would not).
+TYPED = "_typed_api().{name}"
+
+
+def _typed_or(runtime: str, lines: list[str], hand_written: set[str]) -> list[str]:
+    """``if TYPE_CHECKING:`` the typed methods, ``else:`` the framework functions as ``runtime``
+    binds them; then ``lines`` (the functions that need no framework)."""
+    framework = [
+        name for name in API_FUNCTIONS if name not in hand_written and not _needs_no_framework(name)
+    ]
+    return [
+        "if TYPE_CHECKING:  # API's methods, overloads and all (see _api.typed_api)",
+        *(f"    {name} = {TYPED.format(name=name)}" for name in framework),
+        "else:",
+        *(f"    {name} = {runtime.format(name=name)}" for name in framework),
+        *lines,
+    ]
+
+
+def _neutral(hand_written: set[str], neutral: str, logging: str) -> list[str]:
+    """The bindings of the functions that need no framework (the clocks, logging)."""
+    return [
+        line for line in _bindings(hand_written, "", neutral, logging) if not line.endswith(" = ")
+    ]
+
+
 def facade(hand_written: set[str]) -> list[str]:
     """``txaio/__init__.py``: a forwarder per framework function, the rest bound as they are."""
-    return _bindings(hand_written, "_forwarder(API.{name})", "API.{name}", "_logging.{name}")
+    neutral = _neutral(hand_written, "API.{name}", "_logging.{name}")
+    return _typed_or("_forwarder(API.{name})", neutral, hand_written)
 
 
 def facade_all(hand_written: set[str]) -> list[str]:
@@ -85,7 +113,7 @@ def backend_module(hand_written: set[str]) -> list[str]:
 def mixin_methods(hand_written: set[str]) -> list[str]:
     """``LoopMixin``: a method per framework function; the framework-neutral ones static."""
     static = "staticmethod(API.{name})"
-    return _bindings(set(), "_method(API.{name})", static, static)
+    return _typed_or("_method(API.{name})", _neutral(set(), static, static), set())
 
 
 def api_logging(hand_written: set[str]) -> list[str]:
@@ -111,7 +139,8 @@ def hand_written_names(source: str) -> set[str]:
     """The names a module binds at its top level outside the generated regions.
 
     Names bound under an ``if`` (``TYPE_CHECKING`` imports) or deleted again
-    with ``del`` do not count; nor do ``__future__`` imports.
+    with ``del`` do not count, but those its ``else`` branch assigns do (what
+    runs instead of the type checker's view); ``__future__`` imports do not.
     """
     tree = ast.parse(_REGION.sub("", source))
     bound: set[str] = set()
@@ -126,6 +155,10 @@ def hand_written_names(source: str) -> set[str]:
             bound.update(alias.asname or alias.name for alias in node.names)
         elif isinstance(node, ast.Import):
             bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.If):  # ``if TYPE_CHECKING: ... else: <what runs>``
+            for inner in node.orelse:
+                if isinstance(inner, ast.Assign):
+                    bound.update(t.id for t in inner.targets if isinstance(t, ast.Name))
         elif isinstance(node, ast.Delete):
             bound.difference_update(t.id for t in node.targets if isinstance(t, ast.Name))
     return bound

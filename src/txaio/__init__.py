@@ -34,7 +34,13 @@ TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy re
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
-del TYPE_CHECKING, annotations  # not public names (the __future__ import binds annotations)
+
+    from txaio._api import Future as Future
+    from txaio._api import typed_api as _typed_api
+else:
+    #: ``txaio.Future[T]``: the selected framework's future of a ``T`` (``asyncio.Future``
+    #: or ``Deferred``, bound at selection; a stand-in for annotations before it).
+    Future = _selection.Future
 
 __version__ = "26.11.0"
 
@@ -78,36 +84,60 @@ def _use_framework(module: object) -> None:
 # selected framework's: see _logging).
 
 # BEGIN GENERATED functions (tools/generate_names.py)
-create_future = _forwarder(API.create_future)
-create_future_success = _forwarder(API.create_future_success)
-create_future_error = _forwarder(API.create_future_error)
-as_future = _forwarder(API.as_future)
-is_future = _forwarder(API.is_future)
-is_called = _forwarder(API.is_called)
-resolve = _forwarder(API.resolve)
-reject = _forwarder(API.reject)
-cancel = _forwarder(API.cancel)
-add_callbacks = _forwarder(API.add_callbacks)
-gather = _forwarder(API.gather)
-create_failure = _forwarder(API.create_failure)
-failure_message = _forwarder(API.failure_message)
-failure_traceback = _forwarder(API.failure_traceback)
-failure_format_traceback = _forwarder(API.failure_format_traceback)
+if TYPE_CHECKING:  # API's methods, overloads and all (see _api.typed_api)
+    create_future = _typed_api().create_future
+    create_future_success = _typed_api().create_future_success
+    create_future_error = _typed_api().create_future_error
+    as_future = _typed_api().as_future
+    is_future = _typed_api().is_future
+    is_called = _typed_api().is_called
+    resolve = _typed_api().resolve
+    reject = _typed_api().reject
+    cancel = _typed_api().cancel
+    add_callbacks = _typed_api().add_callbacks
+    gather = _typed_api().gather
+    create_failure = _typed_api().create_failure
+    failure_message = _typed_api().failure_message
+    failure_traceback = _typed_api().failure_traceback
+    failure_format_traceback = _typed_api().failure_format_traceback
+    call_later = _typed_api().call_later
+    call_periodic = _typed_api().call_periodic
+    sleep = _typed_api().sleep
+    timeout = _typed_api().timeout
+    make_batched_timer = _typed_api().make_batched_timer
+    with_config = _typed_api().with_config
+else:
+    create_future = _forwarder(API.create_future)
+    create_future_success = _forwarder(API.create_future_success)
+    create_future_error = _forwarder(API.create_future_error)
+    as_future = _forwarder(API.as_future)
+    is_future = _forwarder(API.is_future)
+    is_called = _forwarder(API.is_called)
+    resolve = _forwarder(API.resolve)
+    reject = _forwarder(API.reject)
+    cancel = _forwarder(API.cancel)
+    add_callbacks = _forwarder(API.add_callbacks)
+    gather = _forwarder(API.gather)
+    create_failure = _forwarder(API.create_failure)
+    failure_message = _forwarder(API.failure_message)
+    failure_traceback = _forwarder(API.failure_traceback)
+    failure_format_traceback = _forwarder(API.failure_format_traceback)
+    call_later = _forwarder(API.call_later)
+    call_periodic = _forwarder(API.call_periodic)
+    sleep = _forwarder(API.sleep)
+    timeout = _forwarder(API.timeout)
+    make_batched_timer = _forwarder(API.make_batched_timer)
+    with_config = _forwarder(API.with_config)
 is_cancelled = API.is_cancelled
-call_later = _forwarder(API.call_later)
-call_periodic = _forwarder(API.call_periodic)
-sleep = _forwarder(API.sleep)
-timeout = _forwarder(API.timeout)
-make_batched_timer = _forwarder(API.make_batched_timer)
 time_ns = API.time_ns
 perf_counter_ns = API.perf_counter_ns
-with_config = _forwarder(API.with_config)
 make_logger = _logging.make_logger
 start_logging = _logging.start_logging
 set_global_log_level = _logging.set_global_log_level
 get_global_log_level = _logging.get_global_log_level
 add_log_categories = _logging.add_log_categories
 # END GENERATED functions
+del TYPE_CHECKING, annotations  # not public names (the __future__ import binds annotations)
 
 
 @_selection.stand_in
@@ -139,6 +169,7 @@ run.__doc__ = API.run.__doc__
 __all__ = [
     "API",
     "Config",
+    "Future",
     "IBatchedTimer",
     "IFailedFuture",
     "ILogger",

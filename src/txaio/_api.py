@@ -30,13 +30,29 @@ from txaio._checks import enumerate_futures as enumerate_futures
 
 TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy reads True
 if TYPE_CHECKING:
+    import asyncio
     from collections.abc import Callable, Coroutine, Iterable
     from types import TracebackType
-    from typing import Any, ClassVar
+    from typing import Any, ClassVar, Literal, TypeAlias, overload
 
-    from typing_extensions import Self
+    from twisted.internet.defer import Deferred
+    from twisted.internet.interfaces import IDelayedCall
+    from typing_extensions import ParamSpec, Self, TypeVar
 
     from txaio.interfaces import IBatchedTimer, IFailedFuture, IPeriodicCall
+
+    T = TypeVar("T", default=Any)
+    P = ParamSpec("P")
+
+    #: ``txaio.Future[T]``: the selected framework's future of a ``T``.
+    Future: TypeAlias = "asyncio.Future[T] | Deferred[T]"
+    #: What ``call_later`` returns: asyncio's ``TimerHandle`` or Twisted's ``IDelayedCall``.
+    DelayedCall: TypeAlias = "asyncio.TimerHandle | IDelayedCall"
+
+    def typed_api() -> API:
+        """What a type checker sees behind ``txaio.<name>`` and ``LoopMixin``'s methods."""
+        raise NotImplementedError
+
 
 #: The functions every backend module exposes and selection binds into ``txaio``.
 PUBLIC_FUNCTIONS: tuple[str, ...] = (
@@ -180,10 +196,10 @@ class API(abc.ABC):
     @abc.abstractmethod
     def create_future(
         self,
-        result: Any = NOT_GIVEN,
+        result: T = NOT_GIVEN,
         error: IFailedFuture | BaseException | None = None,
         canceller: Callable[[Any], object] | None = None,
-    ) -> Any:
+    ) -> Future[T]:
         """A new native future: an asyncio ``Future`` or a Twisted ``Deferred``.
 
         ``result``, if given (None included), resolves it at once; ``error``
@@ -192,12 +208,31 @@ class API(abc.ABC):
         """
 
     @abc.abstractmethod
-    def create_future_success(self, value: Any) -> Any:
+    def create_future_success(self, value: T) -> Future[T]:
         """A future already resolved with ``value`` (which may be None)."""
 
     @abc.abstractmethod
-    def create_future_error(self, error: IFailedFuture | BaseException | None = None) -> Any:
+    def create_future_error(
+        self, error: IFailedFuture | BaseException | None = None
+    ) -> Future[Any]:
         """A future already failed with ``error`` (default: the exception being handled)."""
+
+    if TYPE_CHECKING:  # the overloads: typing is not imported at run time
+
+        @overload
+        def as_future(
+            self, fn: Callable[P, Coroutine[Any, Any, T]], *args: P.args, **kwargs: P.kwargs
+        ) -> Future[T]: ...
+        @overload
+        def as_future(
+            self, fn: Callable[P, asyncio.Future[T]], *args: P.args, **kwargs: P.kwargs
+        ) -> Future[T]: ...
+        @overload
+        def as_future(
+            self, fn: Callable[P, Deferred[T]], *args: P.args, **kwargs: P.kwargs
+        ) -> Future[T]: ...
+        @overload
+        def as_future(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]: ...
 
     def as_future(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Call ``fn(*args, **kwargs)`` and always return a future.
@@ -283,8 +318,23 @@ class API(abc.ABC):
         runs once, so giving it to txaio again is a ``RuntimeError``.
         """
 
+    if TYPE_CHECKING:
+
+        @overload
+        def gather(
+            self,
+            futures: Iterable[Future[T] | Coroutine[Any, Any, T]],
+            consume_exceptions: Literal[False],
+        ) -> Future[list[T]]: ...
+        @overload
+        def gather(
+            self,
+            futures: Iterable[Future[T] | Coroutine[Any, Any, T]],
+            consume_exceptions: bool = True,
+        ) -> Future[list[T | IFailedFuture]]: ...
+
     @abc.abstractmethod
-    def gather(self, futures: Iterable[Any], consume_exceptions: bool = True) -> Any:
+    def gather(self, futures: Iterable[Any], consume_exceptions: bool = True) -> Future[list[Any]]:
         """A future of the list of results of ``futures``, in input order.
 
         With ``consume_exceptions`` a failed input gives an ``IFailedFuture``
@@ -326,14 +376,18 @@ class API(abc.ABC):
     # -- time ------------------------------------------------------------
 
     @abc.abstractmethod
-    def call_later(self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any) -> Any:
+    def call_later(
+        self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any
+    ) -> DelayedCall:
         """Call ``fn(*args, **kwargs)`` after ``delay`` seconds; the result has ``cancel()``."""
 
     @abc.abstractmethod
-    def sleep(self, delay: float) -> Any:
+    def sleep(self, delay: float) -> Future[None]:
         """A future that resolves with None after ``delay`` seconds."""
 
-    def timeout(self, future_or_coroutine: Any, seconds: float) -> Any:
+    def timeout(
+        self, future_or_coroutine: Future[T] | Coroutine[Any, Any, T], seconds: float
+    ) -> Future[T]:
         """A future with ``future_or_coroutine``'s outcome, or a ``TimeoutError`` after ``seconds``.
 
         When ``seconds`` pass first (never earlier, on the loop's clock), the
@@ -349,7 +403,8 @@ class API(abc.ABC):
         later is consumed.
         """
         # Implemented once, for both frameworks, on the backend's own primitives.
-        if not self.is_future(future_or_coroutine):
+        inner: Any = future_or_coroutine
+        if not self.is_future(inner):
             raise TypeError(
                 f"future_or_coroutine must be a {self._future_type.__name__} or a coroutine, "
                 f"got {type(future_or_coroutine).__name__}"
@@ -357,13 +412,13 @@ class API(abc.ABC):
         try:
             check_delay(seconds, "seconds")
         except (TypeError, ValueError):
-            if not isinstance(future_or_coroutine, self._future_type):
-                future_or_coroutine.close()  # never run: no "coroutine was never awaited" warning
+            if not isinstance(inner, self._future_type):
+                inner.close()  # never run: no "coroutine was never awaited" warning
             raise
-        inner = future_or_coroutine
         if not isinstance(inner, self._future_type):
             inner = self._from_coroutine(inner)
-        return _Timeout(self, inner, seconds).result
+        result: Future[T] = _Timeout(self, inner, seconds).result
+        return result
 
     def call_periodic(
         self, interval: float, fn: Callable[..., object], *args: Any, **kwargs: Any

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, Concatenate, ParamSpec, TypeVar
 
+    from txaio._api import typed_api as _typed_api
+
     P = ParamSpec("P")
     R = TypeVar("R")
 
@@ -113,31 +115,55 @@ class LoopMixin:
     # the framework-neutral functions are the same whatever the loop, also before selection
 
     # BEGIN GENERATED methods (tools/generate_names.py)
-    create_future = _method(API.create_future)
-    create_future_success = _method(API.create_future_success)
-    create_future_error = _method(API.create_future_error)
-    as_future = _method(API.as_future)
-    is_future = _method(API.is_future)
-    is_called = _method(API.is_called)
-    resolve = _method(API.resolve)
-    reject = _method(API.reject)
-    cancel = _method(API.cancel)
-    add_callbacks = _method(API.add_callbacks)
-    gather = _method(API.gather)
-    create_failure = _method(API.create_failure)
-    failure_message = _method(API.failure_message)
-    failure_traceback = _method(API.failure_traceback)
-    failure_format_traceback = _method(API.failure_format_traceback)
+    if TYPE_CHECKING:  # API's methods, overloads and all (see _api.typed_api)
+        create_future = _typed_api().create_future
+        create_future_success = _typed_api().create_future_success
+        create_future_error = _typed_api().create_future_error
+        as_future = _typed_api().as_future
+        is_future = _typed_api().is_future
+        is_called = _typed_api().is_called
+        resolve = _typed_api().resolve
+        reject = _typed_api().reject
+        cancel = _typed_api().cancel
+        add_callbacks = _typed_api().add_callbacks
+        gather = _typed_api().gather
+        create_failure = _typed_api().create_failure
+        failure_message = _typed_api().failure_message
+        failure_traceback = _typed_api().failure_traceback
+        failure_format_traceback = _typed_api().failure_format_traceback
+        call_later = _typed_api().call_later
+        call_periodic = _typed_api().call_periodic
+        sleep = _typed_api().sleep
+        timeout = _typed_api().timeout
+        make_batched_timer = _typed_api().make_batched_timer
+        with_config = _typed_api().with_config
+        run = _typed_api().run
+    else:
+        create_future = _method(API.create_future)
+        create_future_success = _method(API.create_future_success)
+        create_future_error = _method(API.create_future_error)
+        as_future = _method(API.as_future)
+        is_future = _method(API.is_future)
+        is_called = _method(API.is_called)
+        resolve = _method(API.resolve)
+        reject = _method(API.reject)
+        cancel = _method(API.cancel)
+        add_callbacks = _method(API.add_callbacks)
+        gather = _method(API.gather)
+        create_failure = _method(API.create_failure)
+        failure_message = _method(API.failure_message)
+        failure_traceback = _method(API.failure_traceback)
+        failure_format_traceback = _method(API.failure_format_traceback)
+        call_later = _method(API.call_later)
+        call_periodic = _method(API.call_periodic)
+        sleep = _method(API.sleep)
+        timeout = _method(API.timeout)
+        make_batched_timer = _method(API.make_batched_timer)
+        with_config = _method(API.with_config)
+        run = _method(API.run)
     is_cancelled = staticmethod(API.is_cancelled)
-    call_later = _method(API.call_later)
-    call_periodic = _method(API.call_periodic)
-    sleep = _method(API.sleep)
-    timeout = _method(API.timeout)
-    make_batched_timer = _method(API.make_batched_timer)
     time_ns = staticmethod(API.time_ns)
     perf_counter_ns = staticmethod(API.perf_counter_ns)
-    with_config = _method(API.with_config)
-    run = _method(API.run)
     make_logger = staticmethod(API.make_logger)
     start_logging = staticmethod(API.start_logging)
     set_global_log_level = staticmethod(API.set_global_log_level)

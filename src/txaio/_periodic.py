@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from txaio._api import API
+    from txaio._api import API, Future
     from txaio.interfaces import IFailedFuture
 
 __all__ = ["PeriodicCall"]
@@ -101,11 +101,12 @@ class PeriodicCall(IPeriodicCall):
         return self._interval
 
     @property
-    def finished(self) -> Any:
-        future = self._finished
+    def finished(self) -> Future[None]:
+        future: Future[None] | None = self._finished
         if future is None:
             api = self._api
-            self._finished = future = api.create_future(canceller=self._finished_cancelled)
+            future = api.create_future(canceller=self._finished_cancelled)
+            self._finished = future
             if not self._running and not self._in_tick:
                 if self._error is None:
                     api.resolve(future, None)

@@ -38,6 +38,29 @@ _own_configs: dict[str, Config] = {}
 _NOT_THE_CALLER = ("txaio", "importlib", "contextlib")
 
 
+class Future:
+    """``txaio.Future[T]`` before selection: the selected framework's future of a ``T``.
+
+    A type checker reads ``txaio.Future`` as ``asyncio.Future[T] | Deferred[T]``.
+    At run time selection binds ``txaio.Future`` to the framework's class
+    (``asyncio.Future``, ``Deferred``); before it, this stand-in keeps
+    ``txaio.Future[T]`` in an annotation working (``isinstance`` of it is
+    always False: use :func:`txaio.is_future`). Futures are made with
+    :func:`txaio.create_future`, not with this class.
+    """
+
+    __slots__ = ()
+
+    def __class_getitem__(cls, item: object) -> type[Future]:
+        return cls
+
+    def __new__(cls) -> Future:
+        raise TypeError(
+            "txaio.Future is for annotations and isinstance(): make a future with "
+            "txaio.create_future()"
+        )
+
+
 def selected() -> API | None:
     """The selected backend's default API, or None before selection."""
     return _selected
@@ -52,6 +75,10 @@ def current() -> API:
     return _selected
 
 
+#: What a forwarder's ``__wrapped__`` is bound to: it is only ever read for its signature.
+_SIGNATURE_ONLY = object()
+
+
 def forwarder(method: Callable[Concatenate[API, P], R]) -> Callable[P, R]:
     """A stand-in for ``txaio.<name>`` that calls the selected backend's function."""
     name = method.__name__
@@ -62,6 +89,9 @@ def forwarder(method: Callable[Concatenate[API, P], R]) -> Callable[P, R]:
 
     forward.__name__ = forward.__qualname__ = name
     forward.__doc__ = method.__doc__
+    # help() and inspect.signature() show the method's parameters (without self), not
+    # (*args, **kwargs): they follow __wrapped__, here the method bound to a stand-in.
+    forward.__wrapped__ = method.__get__(_SIGNATURE_ONLY)  # type: ignore[attr-defined]
     forward.__module__ = "txaio"
     _forwarders[name] = forward
     return forward
@@ -178,6 +208,7 @@ def _bind(api: API | None) -> None:
     namespace["using_asyncio"] = framework == "asyncio"
     namespace["using_twisted"] = framework == "twisted"
     namespace["_explicit_framework"] = framework
+    namespace["Future"] = Future if api is None else api._future_type
     _selected = api
     for backend_framework, module_name in FRAMEWORK_MODULES.items():
         module = sys.modules.get(module_name)

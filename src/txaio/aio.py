@@ -44,6 +44,10 @@ from txaio._logging import Logger
 from txaio._loop_mixin import LoopMixin
 from txaio.interfaces import IFailedFuture, log_levels
 
+TYPE_CHECKING = False  # mypy reads True
+if TYPE_CHECKING:
+    from txaio._api import T
+
 __all__ = [
     "AsyncioAPI",
     "FailedFuture",
@@ -148,10 +152,10 @@ class AsyncioAPI(API):
 
     def create_future(
         self,
-        result: Any = NOT_GIVEN,
+        result: T = NOT_GIVEN,
         error: IFailedFuture | BaseException | None = None,
         canceller: Callable[[Any], object] | None = None,
-    ) -> Future[Any]:
+    ) -> Future[T]:
         loop: AbstractEventLoop | None = self.config.loop  # _loop(), inlined: see _loop()
         if loop is None:
             loop = _get_running_loop()
@@ -174,7 +178,7 @@ class AsyncioAPI(API):
             future.add_done_callback(functools.partial(_call_canceller, canceller))
         return future
 
-    def create_future_success(self, value: Any) -> Future[Any]:
+    def create_future_success(self, value: T) -> Future[T]:
         loop: AbstractEventLoop | None = self.config.loop  # _loop(), inlined: see _loop()
         if loop is None:
             loop = _get_running_loop()

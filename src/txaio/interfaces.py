@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
+    from txaio._api import Future
+
 __all__ = ["IBatchedTimer", "IFailedFuture", "ILogger", "IPeriodicCall", "log_levels"]
 
 #: Every log level, most severe first. ``"none"`` switches a logger off and
@@ -124,7 +126,7 @@ class IPeriodicCall(abc.ABC):
 
     @property
     @abc.abstractmethod
-    def finished(self) -> Any:
+    def finished(self) -> Future[None]:
         """A future that ends with the periodic call: None after :meth:`cancel`, the error
         of ``fn`` if it failed.
 

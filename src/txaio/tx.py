@@ -20,6 +20,7 @@ from weakref import WeakSet
 try:
     from twisted.internet.defer import AlreadyCalledError, CancelledError, Deferred, succeed
     from twisted.internet.error import ReactorNotRunning
+    from twisted.internet.interfaces import IDelayedCall
     from twisted.internet.task import deferLater
     from twisted.logger import (
         ILogObserver,
@@ -64,6 +65,10 @@ from txaio._failure import current_exception
 from txaio._logging import Logger
 from txaio._loop_mixin import LoopMixin
 from txaio.interfaces import IFailedFuture, log_levels
+
+TYPE_CHECKING = False  # mypy reads True
+if TYPE_CHECKING:
+    from txaio._api import T
 
 __all__ = [
     "LogLevel",
@@ -183,10 +188,10 @@ class TwistedAPI(API):
 
     def create_future(
         self,
-        result: Any = NOT_GIVEN,
+        result: T = NOT_GIVEN,
         error: IFailedFuture | BaseException | None = None,
         canceller: Callable[[Any], object] | None = None,
-    ) -> Deferred[Any]:
+    ) -> Deferred[T]:
         if canceller is not None and not callable(canceller):
             check_canceller(canceller)
         # Twisted types the canceller as returning None; it ignores whatever it returns.
@@ -199,7 +204,7 @@ class TwistedAPI(API):
             future.errback(_as_failure(error, "error", "create_future()"))
         return future
 
-    def create_future_success(self, value: Any) -> Deferred[Any]:
+    def create_future_success(self, value: T) -> Deferred[T]:
         return succeed(value)
 
     def create_future_error(
@@ -327,7 +332,9 @@ class TwistedAPI(API):
 
     # -- time ------------------------------------------------------------
 
-    def call_later(self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any) -> Any:
+    def call_later(
+        self, delay: float, fn: Callable[..., object], *args: Any, **kwargs: Any
+    ) -> IDelayedCall:
         # The quick test, inline on this hot path; check_timer_arguments() runs for
         # anything else (a Fraction, a bad argument) and raises the precise error.
         if not (type(delay) in PLAIN_DELAY_TYPES and 0 <= delay < _INFINITY and callable(fn)):
@@ -338,11 +345,12 @@ class TwistedAPI(API):
         # Forwarding *args and **kwargs slows the common call (make bench times it: operation 4):
         # spared for the common calls, with no keyword and none or one positional argument.
         try:
+            # The reactor is untyped (any IReactorTime): its callLater gives an IDelayedCall.
             if kwargs or len(args) > 1:
-                return reactor.callLater(delay, fn, *args, **kwargs)
+                return reactor.callLater(delay, fn, *args, **kwargs)  # type: ignore[no-any-return]
             if args:
-                return reactor.callLater(delay, fn, args[0])
-            return reactor.callLater(delay, fn)
+                return reactor.callLater(delay, fn, args[0])  # type: ignore[no-any-return]
+            return reactor.callLater(delay, fn)  # type: ignore[no-any-return]
         except AttributeError:
             self._raise_if_loop_lacks(reactor, "callLater")
             raise
@@ -636,7 +644,8 @@ class _Application:
         raise value
 
     def _start(self) -> None:
-        self.future = future = self.api.as_future(self.main, *self.args, **self.kwargs)
+        future = cast("Deferred[Any]", self.api.as_future(self.main, *self.args, **self.kwargs))
+        self.future = future
         future.addCallbacks(self._succeeded, self._failed)
 
     def _succeeded(self, value: Any) -> Any:
