@@ -220,6 +220,8 @@ class API(abc.ABC):
     if TYPE_CHECKING:  # the overloads: typing is not imported at run time
 
         @overload
+        def as_future(self, fn: Coroutine[Any, Any, T], /) -> Future[T]: ...
+        @overload
         def as_future(
             self, fn: Callable[P, Coroutine[Any, Any, T]], *args: P.args, **kwargs: P.kwargs
         ) -> Future[T]: ...
@@ -234,7 +236,9 @@ class API(abc.ABC):
         @overload
         def as_future(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]: ...
 
-    def as_future(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def as_future(
+        self, fn: Callable[..., Any] | Coroutine[Any, Any, Any], *args: Any, **kwargs: Any
+    ) -> Any:
         """Call ``fn(*args, **kwargs)`` and always return a future.
 
         A returned future is passed through; a coroutine (from an ``async def``)
@@ -246,7 +250,7 @@ class API(abc.ABC):
         """
         try:
             # Forwarding an empty **kwargs costs a dict merge: spared when there is none.
-            result = fn(*args, **kwargs) if kwargs else fn(*args)
+            result = fn(*args, **kwargs) if kwargs else fn(*args)  # type: ignore[operator]
         except Exception:
             if callable(fn):  # checked only here, so a good call pays nothing for it
                 return self.create_future_error()

@@ -49,6 +49,7 @@ def module_results(f: Future[int], coro: Coroutine[Any, Any, str]) -> None:
     assert_type(txaio.create_future_success("s"), Future[str])
     assert_type(txaio.as_future(number), Future[int])
     assert_type(txaio.as_future(text, "p"), Future[str])
+    assert_type(txaio.as_future(text("p")), Future[str])  # a coroutine, given alone
     assert_type(txaio.as_future(native_future), Future[bytes])
     assert_type(txaio.as_future(deferred), Future[float])
     assert_type(txaio.timeout(f, 1), Future[int])
