@@ -106,6 +106,9 @@ if TYPE_CHECKING:  # API's methods, overloads and all (see _api.typed_api)
     timeout = _typed_api().timeout
     make_batched_timer = _typed_api().make_batched_timer
     with_config = _typed_api().with_config
+    run_in_thread = _typed_api().run_in_thread
+    call_from_thread = _typed_api().call_from_thread
+    blocking_call_from_thread = _typed_api().blocking_call_from_thread
 else:
     create_future = _forwarder(API.create_future)
     create_future_success = _forwarder(API.create_future_success)
@@ -128,6 +131,9 @@ else:
     timeout = _forwarder(API.timeout)
     make_batched_timer = _forwarder(API.make_batched_timer)
     with_config = _forwarder(API.with_config)
+    run_in_thread = _forwarder(API.run_in_thread)
+    call_from_thread = _forwarder(API.call_from_thread)
+    blocking_call_from_thread = _forwarder(API.blocking_call_from_thread)
 is_cancelled = API.is_cancelled
 time_ns = API.time_ns
 perf_counter_ns = API.perf_counter_ns
@@ -180,6 +186,8 @@ __all__ = [
     "add_callbacks",
     "add_log_categories",
     "as_future",
+    "blocking_call_from_thread",
+    "call_from_thread",
     "call_later",
     "call_periodic",
     "cancel",
@@ -203,6 +211,7 @@ __all__ = [
     "reject",
     "resolve",
     "run",
+    "run_in_thread",
     "set_global_log_level",
     "sleep",
     "start_logging",

@@ -81,6 +81,9 @@ PUBLIC_FUNCTIONS: tuple[str, ...] = (
     "perf_counter_ns",
     "with_config",
     "run",
+    "run_in_thread",
+    "call_from_thread",
+    "blocking_call_from_thread",
 )
 
 
@@ -566,6 +569,70 @@ class API(abc.ABC):
             _selection.select(self.framework)  # txaio.* inside main: this framework (or raise)
         return self._run(main, args, kwargs, loop, loop_factory)
 
+    # -- threads -----------------------------------------------------------
+    # Which loop a from-thread call reaches, and the three errors, are shared
+    # (txaio._threads); each backend runs jobs in its own pool and hands calls
+    # to its loop through the hooks below.
+
+    @abc.abstractmethod
+    def run_in_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run ``fn(*args, **kwargs)`` in a worker thread; a future of its result.
+
+        The thread is one of the framework's own pool: the loop's default
+        executor on asyncio (as ``asyncio.to_thread``), the reactor's thread
+        pool on Twisted (as ``deferToThread``). ``fn`` sees the caller's
+        context variables on both. Its error fails the future, with the
+        traceback from the thread. Cancelling the future does not stop the
+        thread: its late result is dropped, with no error anywhere. In that
+        thread, :meth:`call_from_thread` and :meth:`blocking_call_from_thread`
+        reach this loop with no configuration.
+        """
+
+    def call_from_thread(self, fn: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+        """From any thread: call ``fn(*args, **kwargs)`` soon on the loop's thread.
+
+        Calls made from one thread run in the order they were made. An error
+        raised by ``fn`` is reported as a callback's is (the loop's exception
+        handler on asyncio, the log on Twisted). ``fn`` runs in a copy of the
+        calling thread's context variables. The loop is found as
+        ``txaio._threads.target_loop`` says (docs/guide/threads.rst); a loop
+        that has stopped or closed is a ``RuntimeError``.
+        """
+        from txaio import _threads
+
+        if not callable(fn):
+            check_callable(fn, "fn")
+        caller = "call_from_thread()"
+        loop = _threads.target_loop(self, caller)
+        self._call_soon_threadsafe(loop, fn, args, kwargs, caller)
+
+    def blocking_call_from_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """From a thread that is not the loop's: run ``fn`` on the loop, wait, return its result.
+
+        If ``fn`` returns a future, a Deferred or a coroutine, its result is
+        waited for. ``fn``'s error is raised here, with its traceback. On the
+        loop's own thread this raises ``RuntimeError`` at once (it would wait
+        forever), and so it does for a loop that has stopped or closed.
+        """
+        from txaio import _threads
+
+        check_callable(fn, "fn")
+        caller = "blocking_call_from_thread()"
+        loop = _threads.target_loop(self, caller)
+        if self._runs_in_this_thread(loop) or _threads.driven_here(loop):
+            raise _threads.on_the_loop_thread()
+        call = _threads.BlockingCall(self._bound_to(loop), fn, args, kwargs)
+        self._call_soon_threadsafe(loop, call.start, (), {}, caller)
+        return call.wait()
+
+    def _bound_to(self, loop: Any) -> Self:
+        """This API for ``loop`` and only it, unchecked (``loop`` is one txaio already uses).
+
+        A new object even when ``loop`` is ``txaio.config.loop``: the global
+        configuration may change before the API is used (on the loop, later).
+        """
+        return type(self)(Config(loop))
+
     def _raise_if_loop_lacks(self, loop: object, method: str) -> None:
         """Called in ``except AttributeError`` around a use of ``loop.<method>``: explain it.
 
@@ -592,6 +659,26 @@ class API(abc.ABC):
         loop_factory: Callable[[], Any] | None,
     ) -> Any:
         """:meth:`run` on this framework, ``loop`` being the configured loop (or None)."""
+
+    @abc.abstractmethod
+    def _call_soon_threadsafe(
+        self,
+        loop: Any,
+        fn: Callable[..., object],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        caller: str,
+    ) -> None:
+        """Hand ``fn`` to ``loop`` from any thread, in order; a stopped loop raises
+        ``_threads.loop_stopped(caller)``."""
+
+    @abc.abstractmethod
+    def _default_thread_loop(self, caller: str) -> Any:
+        """The loop of a from-thread call when nothing else names one (see ``target_loop``)."""
+
+    @abc.abstractmethod
+    def _runs_in_this_thread(self, loop: Any) -> bool:
+        """True if ``loop`` runs (or will run) in the calling thread."""
 
     @abc.abstractmethod
     def _check_loop(self, loop: object) -> None:

@@ -138,6 +138,9 @@ class LoopMixin:
         make_batched_timer = _typed_api().make_batched_timer
         with_config = _typed_api().with_config
         run = _typed_api().run
+        run_in_thread = _typed_api().run_in_thread
+        call_from_thread = _typed_api().call_from_thread
+        blocking_call_from_thread = _typed_api().blocking_call_from_thread
     else:
         create_future = _method(API.create_future)
         create_future_success = _method(API.create_future_success)
@@ -161,6 +164,9 @@ class LoopMixin:
         make_batched_timer = _method(API.make_batched_timer)
         with_config = _method(API.with_config)
         run = _method(API.run)
+        run_in_thread = _method(API.run_in_thread)
+        call_from_thread = _method(API.call_from_thread)
+        blocking_call_from_thread = _method(API.blocking_call_from_thread)
     is_cancelled = staticmethod(API.is_cancelled)
     time_ns = staticmethod(API.time_ns)
     perf_counter_ns = staticmethod(API.perf_counter_ns)

@@ -8,6 +8,7 @@ Futures are plain ``asyncio.Future`` objects; errbacks receive a
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import functools
 import sys
 import threading
@@ -17,7 +18,7 @@ from collections.abc import Callable, Coroutine, Iterable
 from types import MethodType
 from typing import Any
 
-from txaio import _api, _logging, _selection
+from txaio import _api, _logging, _selection, _threads
 from txaio._api import (
     API,
     NOT_GIVEN,
@@ -30,6 +31,7 @@ from txaio._api import (
 from txaio._checks import (
     _INFINITY,
     PLAIN_DELAY_TYPES,
+    check_callable,
     check_callbacks,
     check_canceller,
     check_delay,
@@ -358,6 +360,52 @@ class AsyncioAPI(API):
         future.add_done_callback(lambda _: timer.cancel())
         return future
 
+    # -- threads ---------------------------------------------------------
+
+    def run_in_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future[Any]:
+        if not callable(fn):
+            check_callable(fn, "fn")
+        loop = self._loop()
+        job = _threads.ThreadJob(loop, contextvars.copy_context(), fn, args, kwargs)
+        try:
+            # What asyncio.to_thread does: the default executor, its future chained to
+            # one of the loop's (which drops a result that comes after a cancel).
+            return loop.run_in_executor(None, job)
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "run_in_executor")
+            raise
+
+    def _call_soon_threadsafe(
+        self,
+        loop: AbstractEventLoop,
+        fn: Callable[..., object],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        caller: str,
+    ) -> None:
+        if kwargs:
+            fn = functools.partial(fn, **kwargs)
+        try:
+            loop.call_soon_threadsafe(fn, *args)
+        except RuntimeError:
+            if loop.is_closed():
+                raise _threads.loop_stopped(caller) from None
+            raise
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "call_soon_threadsafe")
+            raise
+
+    def _default_thread_loop(self, caller: str) -> AbstractEventLoop:
+        loop = _get_running_loop()
+        if loop is None:
+            loop = _handed_out_loop()
+            if loop is None:
+                raise _threads.no_loop_known(caller)
+        return loop
+
+    def _runs_in_this_thread(self, loop: AbstractEventLoop) -> bool:
+        return loop is _get_running_loop() or loop is _handed_out_loop()
+
     # -- loops -----------------------------------------------------------
 
     def _check_loop(self, loop: object) -> None:
@@ -679,6 +727,9 @@ time_ns = _default.time_ns
 perf_counter_ns = _default.perf_counter_ns
 with_config = _default.with_config
 run = _default.run
+run_in_thread = _default.run_in_thread
+call_from_thread = _default.call_from_thread
+blocking_call_from_thread = _default.blocking_call_from_thread
 make_logger = _logging.make_logger
 start_logging = _logging.start_logging
 set_global_log_level = _logging.set_global_log_level

@@ -51,8 +51,10 @@ class Framework:
 
     ``advance(seconds)`` moves the clock and runs what became due (and, on
     asyncio, what is ready), ``now()`` reads it (seconds, a float, 0.0 at
-    the start of the test, on every backend), ``result(future)`` returns a
-    done future's value or raises its error, and ``reported_errors()`` hands
+    the start of the test, on every backend), ``wait_for_threads()`` waits
+    for the work given to ``txaio.run_in_thread`` and delivers its results,
+    ``result(future)`` returns a done future's value or raises its error, and
+    ``reported_errors()`` hands
     over the errors the framework reported (asyncio's exception handler,
     Twisted's log) so the test can assert on them. Errors left unclaimed fail
     the test.
@@ -84,6 +86,21 @@ class Framework:
     def flush(self) -> None:
         """Run callbacks that are ready now (asyncio runs done-callbacks on a loop turn)."""
         self.clock.advance(0)
+
+    def wait_for_threads(self, timeout: float = 30.0) -> None:
+        """Wait for the thread work the test started, and deliver its results to the loop.
+
+        Code under test that calls ``txaio.run_in_thread`` (or ``deferToThread``,
+        ``run_in_executor(None, ...)``) runs a real worker thread; its result
+        comes back through the loop. This blocks -- no sleep, no polling, the
+        virtual clock does not move -- until every job given so far is done,
+        and runs on the loop, as they arrive, the calls the threads hand to
+        it: results, ``call_from_thread`` and ``blocking_call_from_thread``.
+        Jobs run one at a time, in the order given, so results arrive in a
+        fixed order. ``timeout`` (real seconds) is only a guard against a job
+        that never ends: ``TimeoutError``.
+        """
+        self.clock._txaio_thread_work.wait(self.flush, timeout)
 
     def result(self, future: Any) -> Any:
         """The value of a done future, or raise its error; ``LookupError`` if not done.

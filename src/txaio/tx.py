@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Coroutine, Iterable
 from types import TracebackType
 from typing import Any, cast
-from weakref import WeakSet
+from weakref import WeakKeyDictionary, WeakSet
 
 try:
     from twisted.internet.defer import AlreadyCalledError, CancelledError, Deferred, succeed
@@ -31,13 +34,14 @@ try:
         globalLogPublisher,
     )
     from twisted.logger import Logger as _TwistedLogger
+    from twisted.python import threadable
     from twisted.python.failure import Failure
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
     raise ImportError(
         'txaio needs Twisted for use_twisted(): pip install "txaio[twisted]"'
     ) from exc
 
-from txaio import _api, _logging, _selection
+from txaio import _api, _logging, _selection, _threads
 from txaio._api import (
     API,
     NOT_GIVEN,
@@ -51,6 +55,7 @@ from txaio._checks import (
     _INFINITY,
     PLAIN_DELAY_TYPES,
     check_awaitable,
+    check_callable,
     check_callbacks,
     check_canceller,
     check_delay,
@@ -364,6 +369,55 @@ class TwistedAPI(API):
             self._raise_if_loop_lacks(reactor, "callLater")
             raise
 
+    # -- threads ---------------------------------------------------------
+
+    def run_in_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Deferred[Any]:
+        if not callable(fn):
+            check_callable(fn, "fn")
+        reactor = self._reactor()
+        try:
+            pool = reactor.getThreadPool()
+        except AttributeError:
+            self._raise_if_loop_lacks(reactor, "getThreadPool")
+            raise
+        future: Deferred[Any] = Deferred()
+        job = _threads.ThreadJob(reactor, contextvars.copy_context(), fn, args, kwargs)
+        # What deferToThread does, but fn sees the caller's context variables, and a
+        # result arriving after a cancel is dropped rather than an AlreadyCalledError.
+        pool.callInThreadWithCallback(_ThreadResult(reactor, future), job)
+        return future
+
+    def _call_soon_threadsafe(
+        self,
+        loop: Any,
+        fn: Callable[..., object],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        caller: str,
+    ) -> None:
+        if getattr(loop, "_startedBefore", False):  # stop() was called: it never runs again
+            raise _threads.loop_stopped(caller)
+        # In the calling thread's context variables, as asyncio's call_soon_threadsafe.
+        context = contextvars.copy_context()
+        try:
+            _hand_to_reactor(loop, context.run, fn, *args, **kwargs)
+        except RuntimeError:
+            asyncio_loop = getattr(loop, "_asyncioEventloop", None)  # Twisted on asyncio
+            if asyncio_loop is not None and asyncio_loop.is_closed():
+                raise _threads.loop_stopped(caller) from None
+            raise
+        except AttributeError:
+            self._raise_if_loop_lacks(loop, "callFromThread")
+            raise
+
+    def _default_thread_loop(self, caller: str) -> Any:
+        return _default_reactor()
+
+    def _runs_in_this_thread(self, loop: Any) -> bool:
+        if threadable.ioThread is None:  # no reactor has run yet: it will run in the main thread
+            return threading.current_thread() is threading.main_thread()
+        return bool(threadable.isInIOThread())
+
     # -- loops -----------------------------------------------------------
 
     def _check_loop(self, loop: object) -> None:
@@ -590,6 +644,84 @@ class _FromAsyncio:
                 _forget_cancellation(self.deferred)
 
 
+class _ThreadResult:
+    """``onResult`` of one ``run_in_thread``: in the worker, hand the outcome to the reactor."""
+
+    __slots__ = ("future", "reactor")
+
+    def __init__(self, reactor: Any, future: Deferred[Any]) -> None:
+        self.reactor = reactor
+        self.future = future
+
+    def __call__(self, succeeded: bool, result: Any) -> None:
+        _hand_to_reactor(self.reactor, _fire_thread_result, self.future, succeeded, result)
+
+
+def _hand_to_reactor(reactor: Any, fn: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    """``reactor.callFromThread(fn, ...)``, in the order made on every reactor.
+
+    Twisted's asyncio reactor turns each call into a ``callLater(0)``, and
+    asyncio runs timers due at the same time in any order; there the calls
+    go through :class:`_InOrder`.
+    """
+    if getattr(reactor, "_asyncioEventloop", None) is None:
+        reactor.callFromThread(fn, *args, **kwargs)
+    else:
+        _in_order(reactor).call(fn, args, kwargs)
+
+
+class _InOrder:
+    """Calls from threads to one reactor, run in the order they were made.
+
+    Each call is queued, then one ``callFromThread`` is made for it; whichever
+    of those runs first runs the oldest queued call, so the calls run in order
+    even if the reactor runs its ``callFromThread`` calls out of order.
+    """
+
+    __slots__ = ("calls", "reactor")
+
+    def __init__(self, reactor: Any) -> None:
+        self.reactor = reactor
+        self.calls: deque[tuple[Callable[..., object], tuple[Any, ...], dict[str, Any]]] = deque()
+
+    def call(
+        self, fn: Callable[..., object], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        self.calls.append((fn, args, kwargs))
+        try:
+            self.reactor.callFromThread(self._run_oldest)
+        except BaseException:
+            self.calls.pop()  # not handed over (a closed loop): not run either
+            raise
+
+    def _run_oldest(self) -> None:
+        fn, args, kwargs = self.calls.popleft()
+        fn(*args, **kwargs)
+
+
+_in_order_of: WeakKeyDictionary[Any, _InOrder] = WeakKeyDictionary()
+_in_order_lock = threading.Lock()
+
+
+def _in_order(reactor: Any) -> _InOrder:
+    """The :class:`_InOrder` of ``reactor``, made once (from any thread)."""
+    in_order = _in_order_of.get(reactor)
+    if in_order is None:
+        with _in_order_lock:
+            in_order = _in_order_of.setdefault(reactor, _InOrder(reactor))
+    return in_order
+
+
+def _fire_thread_result(future: Deferred[Any], succeeded: bool, result: Any) -> None:
+    """On the reactor: fire ``future`` with a thread's outcome, unless it was cancelled."""
+    if future.called:
+        return  # cancelled while the thread ran: the late result is dropped
+    if succeeded:
+        future.callback(result)
+    else:
+        future.errback(result)
+
+
 # -- running an application: txaio.run ---------------------------------------
 
 #: What txaio.run needs of a reactor (IReactorCore, plus callFromThread for Ctrl-C).
@@ -739,6 +871,9 @@ time_ns = _default.time_ns
 perf_counter_ns = _default.perf_counter_ns
 with_config = _default.with_config
 run = _default.run
+run_in_thread = _default.run_in_thread
+call_from_thread = _default.call_from_thread
+blocking_call_from_thread = _default.blocking_call_from_thread
 make_logger = _logging.make_logger
 start_logging = _logging.start_logging
 set_global_log_level = _logging.set_global_log_level

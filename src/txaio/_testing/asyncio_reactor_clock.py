@@ -6,6 +6,7 @@ from typing import Any
 
 from twisted.internet.asyncioreactor import AsyncioSelectorReactor
 
+from txaio._testing.thread_work import ThreadWork
 from txaio._testing.virtual_clock import VirtualClockLoop
 
 __all__ = ["AsyncioReactorClock"]
@@ -23,6 +24,15 @@ class AsyncioReactorClock(AsyncioSelectorReactor):
     def __init__(self) -> None:
         self.loop = VirtualClockLoop()
         super().__init__(self.loop)
+        # The loop's thread work: the reactor's own pool would start only once it runs.
+        self._txaio_thread_work = self.loop._txaio_thread_work
+
+    def getThreadPool(self) -> ThreadWork:  # type: ignore[override]
+        """The loop's pool of one worker, which a test can wait for."""
+        return self._txaio_thread_work
+
+    def suggestThreadPoolSize(self, size: int) -> None:
+        """Ignored: tests keep one worker, so results come in a fixed order."""
 
     def seconds(self) -> float:
         """The loop's virtual time."""
@@ -38,7 +48,9 @@ class AsyncioReactorClock(AsyncioSelectorReactor):
         self.loop.stall(seconds)
 
     def close(self) -> None:
-        """Release the reactor's wake-up pipe and close its loop."""
+        """Release the reactor's wake-up pipe and close its loop (once)."""
+        if self.loop.is_closed():
+            return
         waker: Any = self.waker
         self.removeReader(waker)  # type: ignore[no-untyped-call]
         waker.connectionLost(None)

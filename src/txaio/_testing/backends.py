@@ -103,11 +103,8 @@ def _make_asyncio_reactor_clock() -> Any:
 
 
 def _close_loop(loop: Any) -> None:
+    """Close the clock: its loop, and the worker thread of its thread work."""
     loop.close()
-
-
-def _nothing_to_close(clock: Any) -> None:
-    return None
 
 
 # -- the errors a framework reports ----------------------------------------------
@@ -207,7 +204,7 @@ TEST_BACKENDS: dict[str, Backend] = {
             "twisted",
             ("twisted",),
             _make_reactor_clock,
-            _nothing_to_close,
+            _close_loop,
             _twisted_log_errors,
             install='pip install "txaio[twisted]"',
             runs_by_default=True,

@@ -44,6 +44,7 @@ class UvloopClock(VirtualTimers, uvloop.Loop):  # type: ignore[misc]
         self._start_virtual_time()
         super().__init__()
         self._scheduled = 0
+        self._start_thread_work()
 
     def call_soon(
         self,
@@ -55,6 +56,16 @@ class UvloopClock(VirtualTimers, uvloop.Loop):  # type: ignore[misc]
         self._scheduled += 1
         handle: asyncio.Handle = super().call_soon(callback, *args, context=context)
         return handle
+
+    def call_soon_threadsafe(
+        self,
+        callback: Callable[[Unpack[_Ts]], object],
+        *args: Unpack[_Ts],
+        context: Context | None = None,
+    ) -> asyncio.Handle:
+        """Counted like :meth:`call_soon`, so that ``advance`` runs another turn for it."""
+        self._scheduled += 1
+        return super().call_soon_threadsafe(callback, *args, context=context)
 
     def _timer_handle_cancelled(self, handle: asyncio.TimerHandle) -> None:
         """Called by ``TimerHandle.cancel()``; :meth:`advance` skips cancelled timers."""

@@ -122,6 +122,7 @@ class VirtualClockLoop(VirtualTimers, asyncio.SelectorEventLoop):
         self._advancing = False
         self._idle_stopped = False
         super().__init__(selector=_VirtualSelector(self._virtual_select))
+        self._start_thread_work()
 
     # -- running -----------------------------------------------------------
 

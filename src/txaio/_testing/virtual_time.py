@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from txaio._checks import check_delay
+from txaio._testing.thread_work import ThreadWork
 
 if TYPE_CHECKING:
     from typing_extensions import TypeVarTuple, Unpack
@@ -71,8 +72,12 @@ class VirtualTimers(_LoopBase):
     The loop never sees these timers: :meth:`advance` (and, on a loop run
     directly, the subclass when the loop is idle) moves the clock to the next
     due timer and hands it to the loop with ``call_soon``. The subclass calls
-    :meth:`_start_virtual_time` before the loop's ``__init__`` and provides
-    :meth:`_run_until_idle`.
+    :meth:`_start_virtual_time` before the loop's ``__init__`` and
+    :meth:`_start_thread_work` after it, and provides :meth:`_run_until_idle`.
+
+    Thread work (``run_in_executor(None, ...)``, ``asyncio.to_thread``,
+    ``txaio.run_in_thread``) runs in the default executor of one worker, in
+    order, and a test can wait for it (``txaio_framework.wait_for_threads()``).
     """
 
     _virtual_now: float
@@ -80,6 +85,7 @@ class VirtualTimers(_LoopBase):
     _virtual_timers: list[_TimerEntry]
     _virtual_sequence: itertools.count[int]
     _compact_above: int
+    _txaio_thread_work: ThreadWork
 
     def _start_virtual_time(self) -> None:
         self._virtual_now = 0.0
@@ -87,6 +93,10 @@ class VirtualTimers(_LoopBase):
         self._virtual_timers = []
         self._virtual_sequence = itertools.count()
         self._compact_above = 256
+
+    def _start_thread_work(self) -> None:
+        self._txaio_thread_work = ThreadWork()
+        self.set_default_executor(self._txaio_thread_work)
 
     # -- clock -------------------------------------------------------------
 
@@ -182,6 +192,19 @@ class VirtualTimers(_LoopBase):
     def _run_until_idle(self) -> None:
         """Run the loop at the current virtual time until nothing is ready."""
         raise NotImplementedError
+
+    # -- calls from threads ---------------------------------------------------
+
+    def call_soon_threadsafe(
+        self,
+        callback: Callable[[Unpack[_Ts]], object],
+        *args: Unpack[_Ts],
+        context: Context | None = None,
+    ) -> asyncio.Handle:
+        """The loop's ``call_soon_threadsafe``, telling a waiting test that a call arrived."""
+        handle: asyncio.Handle = super().call_soon_threadsafe(callback, *args, context=context)
+        self._txaio_thread_work.arrived()
+        return handle
 
     def close(self) -> None:
         """Close the loop and forget the pending timers."""
