@@ -19,7 +19,7 @@ demo: $(STAMP)
 	@for example in examples/basic.py examples/futures.py examples/errors.py examples/async_def.py \
 			examples/logging_bunny.py examples/log_interop_stdlib.py examples/log_interop_twisted.py \
 			examples/multiloop.py examples/loop_mixin.py examples/twisted_on_asyncio.py \
-			examples/application.py; do \
+			examples/application.py examples/threads.py; do \
 		for framework in asyncio twisted; do \
 			echo "== $$example on $$framework"; \
 			$(BIN)/python $$example $$framework > $(VENV)/demo-$$framework.txt || exit 1; \

@@ -619,6 +619,8 @@ class API(abc.ABC):
         check_callable(fn, "fn")
         caller = "blocking_call_from_thread()"
         loop = _threads.target_loop(self, caller)
+        if self._has_stopped(loop):
+            raise _threads.loop_stopped(caller)
         if self._runs_in_this_thread(loop) or _threads.driven_here(loop):
             raise _threads.on_the_loop_thread()
         call = _threads.BlockingCall(self._bound_to(loop), fn, args, kwargs)
@@ -675,6 +677,10 @@ class API(abc.ABC):
     @abc.abstractmethod
     def _default_thread_loop(self, caller: str) -> Any:
         """The loop of a from-thread call when nothing else names one (see ``target_loop``)."""
+
+    @abc.abstractmethod
+    def _has_stopped(self, loop: Any) -> bool:
+        """True if ``loop`` has stopped or closed for good: nothing it is handed will run."""
 
     @abc.abstractmethod
     def _runs_in_this_thread(self, loop: Any) -> bool:

@@ -104,6 +104,15 @@ def _handed_out_loop() -> AbstractEventLoop | None:
     return None if loop is None or loop.is_closed() else loop
 
 
+def _loop_of_this_thread() -> AbstractEventLoop | None:
+    """The open loop :func:`_thread_loop` handed out here, else the loop ``txaio.run`` ran
+    here last (closed since), if any; never a new one."""
+    loop = _handed_out_loop()
+    if loop is None:
+        loop = getattr(_thread, "ran", None) or getattr(_thread, "loop", None)
+    return loop
+
+
 def _as_exception(error: object, argument: str, caller: str) -> BaseException:
     """The exception to fail a future with, from an exception, an IFailedFuture or None."""
     if isinstance(error, BaseException):
@@ -388,7 +397,7 @@ class AsyncioAPI(API):
         try:
             loop.call_soon_threadsafe(fn, *args)
         except RuntimeError:
-            if loop.is_closed():
+            if self._has_stopped(loop):
                 raise _threads.loop_stopped(caller) from None
             raise
         except AttributeError:
@@ -398,13 +407,19 @@ class AsyncioAPI(API):
     def _default_thread_loop(self, caller: str) -> AbstractEventLoop:
         loop = _get_running_loop()
         if loop is None:
-            loop = _handed_out_loop()
+            loop = _loop_of_this_thread()
             if loop is None:
                 raise _threads.no_loop_known(caller)
         return loop
 
     def _runs_in_this_thread(self, loop: AbstractEventLoop) -> bool:
-        return loop is _get_running_loop() or loop is _handed_out_loop()
+        return loop is _get_running_loop() or loop is _loop_of_this_thread()
+
+    def _has_stopped(self, loop: AbstractEventLoop) -> bool:
+        try:
+            return loop.is_closed()
+        except AttributeError:
+            return False  # not a loop: the call itself says so
 
     # -- loops -----------------------------------------------------------
 
@@ -614,6 +629,7 @@ async def _call_main(
     main: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> Any:
     """``main(*args, **kwargs)``, called on the running loop; a future or coroutine is awaited."""
+    _thread.ran = asyncio.get_running_loop()  # from-thread calls here after run: "stopped"
     result = main(*args, **kwargs)
     if isinstance(result, (Future, Coroutine)):
         return await result

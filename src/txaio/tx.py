@@ -395,15 +395,14 @@ class TwistedAPI(API):
         kwargs: dict[str, Any],
         caller: str,
     ) -> None:
-        if getattr(loop, "_startedBefore", False):  # stop() was called: it never runs again
+        if self._has_stopped(loop):
             raise _threads.loop_stopped(caller)
         # In the calling thread's context variables, as asyncio's call_soon_threadsafe.
         context = contextvars.copy_context()
         try:
             _hand_to_reactor(loop, context.run, fn, *args, **kwargs)
         except RuntimeError:
-            asyncio_loop = getattr(loop, "_asyncioEventloop", None)  # Twisted on asyncio
-            if asyncio_loop is not None and asyncio_loop.is_closed():
+            if self._has_stopped(loop):  # Twisted on asyncio: its loop closed
                 raise _threads.loop_stopped(caller) from None
             raise
         except AttributeError:
@@ -412,6 +411,12 @@ class TwistedAPI(API):
 
     def _default_thread_loop(self, caller: str) -> Any:
         return _default_reactor()
+
+    def _has_stopped(self, loop: Any) -> bool:
+        if getattr(loop, "_startedBefore", False):  # stop() was called: it never runs again
+            return True
+        asyncio_loop = getattr(loop, "_asyncioEventloop", None)  # Twisted on asyncio
+        return asyncio_loop is not None and bool(asyncio_loop.is_closed())
 
     def _runs_in_this_thread(self, loop: Any) -> bool:
         if threadable.ioThread is None:  # no reactor has run yet: it will run in the main thread

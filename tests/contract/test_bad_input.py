@@ -163,6 +163,18 @@ def _on_a_string_loop(action: Callable[[], object]) -> Callable[[str], object]:
     return misuse
 
 
+def _on_a_stopped_loop(action: Callable[[], object]) -> Callable[[str], object]:
+    """``action`` with txaio pointed at a loop of the test's kind that has stopped (closed)."""
+
+    def misuse(framework: str) -> object:
+        stopped = type(txaio.config.loop)()
+        stopped.close()
+        with replace_loop(stopped):
+            return action()
+
+    return misuse
+
+
 MISUSES: list[Misuse] = [
     # -- selection
     Misuse(
@@ -769,6 +781,61 @@ MISUSES: list[Misuse] = [
         "or None, got str (it has no 'time')",
         twisted="txaio.config.loop must be a Twisted reactor or clock "
         "(IReactorTime: callLater, seconds) or None, got str (it has no 'seconds')",
+    ),
+    Misuse(
+        "config.loop not a loop, run_in_thread",
+        'txaio.config.loop = "a string"; txaio.run_in_thread(print)',
+        _on_a_string_loop(lambda: txaio.run_in_thread(print)),
+        "TypeError",
+        r"txaio\.config\.loop must be an? (asyncio event loop|Twisted reactor).*, got str",
+        "txaio.config.loop must be an asyncio event loop (create_future, call_later, time, ...) "
+        "or None, got str (it has no 'run_in_executor')",
+        twisted="txaio.config.loop must be a Twisted reactor or clock "
+        "(IReactorTime: callLater, seconds) or None, got str (it has no 'getThreadPool')",
+    ),
+    # -- threads
+    Misuse(
+        "thread function not callable",
+        'txaio.run_in_thread("print")',
+        lambda fw: txaio.run_in_thread("print"),
+        "TypeError",
+        r"fn must be callable, got str",
+        "fn must be callable, got str",
+    ),
+    Misuse(
+        "call from a thread, not callable",
+        "txaio.call_from_thread(None)",
+        lambda fw: txaio.call_from_thread(None),
+        "TypeError",
+        r"fn must be callable, got NoneType",
+        "fn must be callable, got NoneType",
+    ),
+    Misuse(
+        "blocking call from a thread, not callable",
+        "txaio.blocking_call_from_thread(42)",
+        lambda fw: txaio.blocking_call_from_thread(42),
+        "TypeError",
+        r"fn must be callable, got int",
+        "fn must be callable, got int",
+    ),
+    Misuse(
+        "blocking call on the loop's thread",
+        "txaio.blocking_call_from_thread(print), called on the loop's thread",
+        lambda fw: txaio.blocking_call_from_thread(print),
+        "RuntimeError",
+        r"blocking_call_from_thread\(\) was called on the event loop's own thread",
+        "blocking_call_from_thread() was called on the event loop's own thread, where it would "
+        "wait forever (the loop cannot run while it waits): call the function directly there, "
+        "or use txaio.as_future(fn, ...) for its future",
+    ),
+    Misuse(
+        "call from a thread after the loop stopped",
+        "txaio.call_from_thread(print), after the loop stopped or closed",
+        _on_a_stopped_loop(lambda: txaio.call_from_thread(print)),
+        "RuntimeError",
+        r"call_from_thread\(\): the event loop has stopped or closed",
+        "call_from_thread(): the event loop has stopped or closed, so nothing would run the call "
+        "(an application's loop stops when txaio.run returns)",
     ),
 ]
 

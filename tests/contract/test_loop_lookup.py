@@ -58,6 +58,11 @@ def _asyncio_probes():
         periodic = api.call_periodic(1, tick)
         return []
 
+    def run_in_thread(api, ran):
+        future = api.run_in_thread(int)
+        future.cancel()  # its loop closes before the thread's result could arrive
+        return [future.get_loop()]
+
     return {
         "create_future": lambda api, ran: [api.create_future().get_loop()],
         "create_future_success": lambda api, ran: [api.create_future_success(1).get_loop()],
@@ -69,6 +74,7 @@ def _asyncio_probes():
         "call_later": call_later,
         "call_periodic": call_periodic,
         "make_batched_timer": batched_timer,
+        "run_in_thread": run_in_thread,
     }
 
 
@@ -139,6 +145,8 @@ def test_asyncio_probes_cover_every_function_that_uses_the_loop(txaio_framework)
         "is_future", "is_called", "resolve", "reject", "cancel", "add_callbacks",
         "create_failure", "failure_message", "failure_traceback", "failure_format_traceback",
         "is_cancelled", "time_ns", "perf_counter_ns", "with_config", "run",
+        # These look the loop up as calls from threads do (tests/contract/test_threads.py).
+        "call_from_thread", "blocking_call_from_thread",
     }  # fmt: skip
     assert uses_a_loop == set(ASYNCIO_PROBES)
 
