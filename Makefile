@@ -56,7 +56,8 @@ test-matrix: $(STAMP)
 	$(BIN)/nox -s tests
 
 ## soak: 1,000,000 futures, batched timers, plain timers and loggers per backend under
-## tracemalloc, and the parity property with the larger profile (a scaled-down run is in `make test`)
+## tracemalloc, 8 x 1,250 call_from_thread calls and 10,000 run_in_thread jobs per backend,
+## and the parity property with the larger profile (a scaled-down run is in `make test`)
 soak: $(STAMP)
 	TXAIO_SOAK_N=1000000 TXAIO_HYPOTHESIS_PROFILE=txaio-matrix \
 		$(BIN)/python -m pytest -W error -q tests/soak tests/property

@@ -46,6 +46,8 @@ FULL = {
     "batched_ops": 5_000,  # call_later + cancel per round in 7
     "memory_timers": 100_000,  # timers measured for bytes per timer
     "import_runs": 41,  # runs of python -X importtime
+    "thread_ops": 300,  # run_in_thread round trips per round in 9
+    "thread_rounds": 21,  # rounds of 9
 }
 QUICK = {
     "rounds": 2,
@@ -60,6 +62,8 @@ QUICK = {
     "batched_ops": 100,
     "memory_timers": 1_000,
     "import_runs": 2,
+    "thread_ops": 20,
+    "thread_rounds": 2,
 }
 
 #: Modules that ``import txaio`` must not load (heavy, or a framework).
@@ -85,7 +89,8 @@ FORBIDDEN_AT_IMPORT = (
 
 
 def run_backend(backend: str, scale: dict[str, int], only: set[int]) -> list[dict[str, object]]:
-    """Run operations 1-7 (those in ``only``) on ``backend`` in this process; their summaries."""
+    """Run operations 1-7 and 9 (those in ``only``) on ``backend`` in this process; their
+    summaries."""
     sys.path.insert(0, str(HERE))
     from ops_common import batched_results, logging_result, unexpected
 
@@ -105,6 +110,11 @@ def run_backend(backend: str, scale: dict[str, int], only: set[int]) -> list[dic
             return reactor.callLater(delay, unexpected, None)  # type: ignore[attr-defined]
 
         flush = reactor.runUntilCurrent  # type: ignore[attr-defined]
+
+        def thread_results() -> list[Any]:
+            from ops_threads import twisted_results
+
+            return twisted_results(backend, scale)
     else:
         import asyncio
 
@@ -132,10 +142,17 @@ def run_backend(backend: str, scale: dict[str, int], only: set[int]) -> list[dic
         def flush() -> None:
             loop.run_until_complete(asyncio.sleep(0))
 
+        def thread_results() -> list[Any]:
+            from ops_threads import asyncio_results
+
+            return asyncio_results(backend, scale, loop)
+
     if 6 in only:
         results.append(logging_result(backend, scale, in_loop))
     if 7 in only:
         results.extend(batched_results(backend, scale, in_loop, native_timer, flush))
+    if 9 in only:
+        results.extend(thread_results())
     return [result.summary() for result in results]
 
 
@@ -385,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rst", type=Path, help="also write the table (reST) to this file")
     parser.add_argument(
         "--only",
-        default="1,2,3,4,5,6,7,8",
+        default="1,2,3,4,5,6,7,8,9",
         help="comma-separated operation numbers to run (default: all)",
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -404,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         print(raise_priority(), file=sys.stderr)
     rows: list[dict[str, Any]] = []
     for backend in args.backend or available_backends():
-        if not only & {1, 2, 3, 4, 5, 6, 7}:
+        if not only & {1, 2, 3, 4, 5, 6, 7, 9}:
             break
         print(f"== {backend} ...", file=sys.stderr, flush=True)
         command = [sys.executable, str(Path(__file__).resolve()), "--worker", backend]

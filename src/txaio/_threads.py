@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BlockingCall",
     "ThreadJob",
+    "closed_test_clock",
     "driven_here",
     "loop_stopped",
     "no_loop_known",
@@ -113,6 +114,12 @@ def driven_here(loop: object) -> bool:
     """
     work = getattr(loop, "_txaio_thread_work", None)
     return work is not None and work.driver == threading.get_ident()
+
+
+def closed_test_clock(loop: object) -> bool:
+    """True if ``loop`` is a test clock that was closed (a reactor clock has no other "stopped")."""
+    work = getattr(loop, "_txaio_thread_work", None)
+    return work is not None and bool(work.closed)
 
 
 # -- the errors, worded once for both frameworks -------------------------------

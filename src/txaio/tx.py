@@ -415,6 +415,8 @@ class TwistedAPI(API):
     def _has_stopped(self, loop: Any) -> bool:
         if getattr(loop, "_startedBefore", False):  # stop() was called: it never runs again
             return True
+        if _threads.closed_test_clock(loop):  # txaio.testutil.ReactorClock after close()
+            return True
         asyncio_loop = getattr(loop, "_asyncioEventloop", None)  # Twisted on asyncio
         return asyncio_loop is not None and bool(asyncio_loop.is_closed())
 

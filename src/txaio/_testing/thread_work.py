@@ -54,6 +54,11 @@ class ThreadWork(ThreadPoolExecutor):
         self._put(lambda: _run_into(future, fn, args, kwargs))
         return future
 
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`shutdown` was called (the clock was closed)."""
+        return self._closed
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """Refuse new jobs; the worker ends after the jobs given (joined if ``wait``)."""
         with self._condition:
