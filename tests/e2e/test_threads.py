@@ -7,15 +7,12 @@ limit.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from e2e_backends import backend_params
+from e2e_backends import backend_params, run_python
 
 PROGRAM = Path(__file__).with_name("threads_program.py")
-PROCESS_LIMIT_SECONDS = 120
 STOPPED = (
     ": the event loop has stopped or closed, so nothing would run the call "
     "(an application's loop stops when txaio.run returns)"
@@ -24,13 +21,7 @@ STOPPED = (
 
 def run_program(backend: str, scenario: str) -> list[str]:
     """The lines the program printed; it must succeed, with nothing on stderr."""
-    finished = subprocess.run(
-        [sys.executable, "-W", "error", str(PROGRAM), backend, scenario],
-        capture_output=True,
-        text=True,
-        timeout=PROCESS_LIMIT_SECONDS,
-        check=False,
-    )
+    finished = run_python(PROGRAM, backend, scenario)
     assert finished.returncode == 0, finished.stderr
     assert finished.stderr == ""
     return finished.stdout.splitlines()
