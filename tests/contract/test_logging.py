@@ -1,7 +1,7 @@
 """Loggers (spec 3.2, ILogger; issue 3 points 1, 2, 3 and 6): names, methods, levels, categories.
 
 The other logging tests (``test_logging_output.py``, ``test_logging_interop.py``)
-import ``clean_logging`` and ``Captured`` from here.
+import ``clean_logging``, ``Captured`` and ``error_of`` from here.
 """
 
 from __future__ import annotations
@@ -27,6 +27,19 @@ TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} ")
 
 #: Made at import time, at module level (and before any framework is selected).
 MODULE_LOG = txaio.make_logger()
+
+
+def error_of(function, *args):
+    """``"ExceptionName: message"`` of what ``function(*args)`` raises on this Python.
+
+    A test that expects an error message written by Python takes it from here, not from a
+    literal: CPython rewords its messages between versions.
+    """
+    try:
+        function(*args)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    raise AssertionError(f"{function.__name__}{args} did not raise")
 
 
 class Captured(io.StringIO):
