@@ -1,10 +1,12 @@
 # Every target sets itself up: a fresh clone needs only `make demo` or `make test`.
 PYTHON ?= python3
-VENV := .venv
+# another Python gets a venv of its own (the sid chroot's: VENV=.venv-py3.14, see test-py3.14)
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint docs docs-check bench test-dependents test-autobahn test-matrix soak venv clean
+.PHONY: demo test suite lint docs docs-check bench test-dependents test-autobahn test-matrix \
+	test-py3.14 test-py3.15 soak venv clean
 
 venv: $(STAMP)
 
@@ -50,10 +52,22 @@ docs-check: docs
 test: $(STAMP) lint docs
 	$(BIN)/python -m pytest -W error
 
-## test-matrix: the suite on Python 3.10-3.13 (nox, see noxfile.py), every backend,
-## warnings as errors, the larger hypothesis profile (docs/backends.rst)
+## suite: the whole suite alone, warnings as errors (PYTEST_ARGS are added to pytest's)
+suite: $(STAMP)
+	$(BIN)/python -m pytest -W error $(PYTEST_ARGS)
+
+## test-py3.14, test-py3.15: the suite on Debian's Python 3.14 or 3.15, in a Debian sid
+## chroot that tools/sid-chroot.sh builds (first run: a few minutes) or reuses, as root;
+## this checkout is bind-mounted into it and gets a venv per Python (.venv-py3.14, ...)
+test-py3.14 test-py3.15: test-py%:
+	bash tools/sid-chroot.sh make --no-print-directory PYTHON=python$* VENV=.venv-py$* \
+		suite PYTEST_ARGS="$(PYTEST_ARGS)"
+
+## test-matrix: the suite on Python 3.10-3.13 (nox, pyenv's interpreters) and on 3.14 and
+## 3.15 (the sid chroot, as test-py3.14), every backend, warnings as errors, the larger
+## hypothesis profile (noxfile.py, docs/backends.rst)
 test-matrix: $(STAMP)
-	$(BIN)/nox -s tests
+	$(BIN)/nox
 
 ## soak: 1,000,000 futures, batched timers, plain timers and loggers per backend under
 ## tracemalloc, 8 x 1,250 call_from_thread calls and 10,000 run_in_thread jobs per backend,
@@ -77,4 +91,4 @@ test-dependents:
 test-autobahn: test-dependents
 
 clean:
-	rm -rf $(VENV) .venv-autobahn .venv-crossbar .nox build dist src/*.egg-info docs/_build
+	rm -rf $(VENV) .venv-* .nox build dist src/*.egg-info docs/_build

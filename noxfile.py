@@ -1,16 +1,24 @@
-"""The Python matrix: the whole test suite on Python 3.10, 3.11, 3.12 and 3.13.
+"""The Python matrix: the whole test suite on Python 3.10 to 3.15.
 
-``make test-matrix`` runs ``nox -s tests``. Each Python gets its own virtual
-environment (kept between runs, under ``.nox/``) with the project installed
-with its ``dev`` extra, and runs ``pytest -W error`` on every backend of the
-matrix (asyncio, asyncio on uvloop, Twisted, Twisted on asyncio) with the
-larger hypothesis profile (``txaio-matrix``).
+``make test-matrix`` runs ``nox``: the sessions ``tests-3.10`` to ``tests-3.15``, one after
+the other, each running ``pytest -W error -q`` on every backend of the matrix (asyncio,
+asyncio on uvloop, Twisted, Twisted on asyncio) with the larger hypothesis profile
+(``txaio-matrix``); ``nox -s tests-3.14`` runs one of them.
+
+3.10 to 3.13 are nox's own sessions: each Python gets its own virtual environment (kept
+between runs, under ``.nox/``) with the project installed with its ``dev`` extra.
+Interpreters are looked up on ``PATH`` and, where pyenv keeps them, in
+``~/.pyenv/versions`` (set ``PYENV_ROOT`` to look elsewhere); a missing one is an error,
+not a skip.
+
+3.14 and 3.15 are Debian's packages, which need a newer C library than the machines we
+test on have: their sessions run ``make test-py3.14`` (or ``3.15``), the suite in a Debian
+sid chroot that ``tools/sid-chroot.sh`` builds or reuses, with a venv of its own in the
+checkout (``.venv-py3.14``). They need root, as the chroot does.
 
 Why nox and not tox: the sessions are plain Python (one file, no INI dialect,
 typed and linted like the rest), and what differs per session -- the
-interpreter, the environment, the arguments -- is set in code. Interpreters are
-looked up on ``PATH`` and, where pyenv keeps them, in ``~/.pyenv/versions``
-(set ``PYENV_ROOT`` to look elsewhere); a missing one is an error, not a skip.
+interpreter, the environment, the arguments -- is set in code.
 """
 
 from __future__ import annotations
@@ -21,8 +29,12 @@ from pathlib import Path
 import nox
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+#: The Pythons that run in the Debian sid chroot (``make test-py3.14``).
+SID_PYTHONS = ["3.14", "3.15"]
+#: What every session runs: the larger hypothesis profile.
+MATRIX_ENV = {"TXAIO_HYPOTHESIS_PROFILE": "txaio-matrix"}
 
-nox.options.sessions = ["tests"]
+nox.options.sessions = ["tests", *(f"tests-{version}" for version in SID_PYTHONS)]
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
 
@@ -50,5 +62,26 @@ def tests(session: nox.Session) -> None:
         "error",
         "-q",
         *session.posargs,
-        env={"TXAIO_HYPOTHESIS_PROFILE": "txaio-matrix"},
+        env=MATRIX_ENV,
     )
+
+
+def _sid_session(version: str) -> None:
+    """Register ``tests-VERSION``: the same suite on Debian's Python VERSION, in the chroot."""
+
+    @nox.session(name=f"tests-{version}", python=False)
+    def sid_tests(session: nox.Session) -> None:
+        """The same suite on Debian's Python, in the sid chroot (``make test-py3.X``)."""
+        pytest_args = " ".join(["-q", *session.posargs])
+        session.run(
+            "make",
+            "--no-print-directory",
+            f"test-py{version}",
+            f"PYTEST_ARGS={pytest_args}",
+            env=MATRIX_ENV,
+            external=True,
+        )
+
+
+for _version in SID_PYTHONS:
+    _sid_session(_version)

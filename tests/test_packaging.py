@@ -7,6 +7,8 @@ the build backend.
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 import tarfile
@@ -99,3 +101,19 @@ def test_wheel_installs_into_a_fresh_venv_and_imports(dist: Path, tmp_path: Path
     installed_at, message = run(python, "-c", code, cwd=tmp_path).splitlines()
     assert Path(installed_at).is_relative_to(venv)
     assert message == "KeyError: 'k'"
+
+
+def _matrix_pythons() -> list[str]:
+    """The Pythons ``make test-matrix`` runs: noxfile.py's ``PYTHONS`` and ``SID_PYTHONS``."""
+    lists = {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse((ROOT / "noxfile.py").read_text()).body
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+    }
+    return [*lists["PYTHONS"], *lists["SID_PYTHONS"]]
+
+
+def test_classifiers_name_the_pythons_the_matrix_runs_and_no_other() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    listed = re.findall(r'"Programming Language :: Python :: (3\.\d+)"', pyproject)
+    assert listed == _matrix_pythons()

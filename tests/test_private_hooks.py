@@ -5,8 +5,8 @@ test below names where txaio uses it and checks that it is still there *and
 still means what txaio takes it to mean*, so that a new Python or Twisted fails
 here, loudly, instead of quietly turning "report the error" into "mark it
 retrieved" (most uses fall back to something safe when the hook is missing).
-Python 3.14 and 3.15 cannot be installed on the development machines: these
-tests are what a run on them would check first (docs/backends.rst).
+They run on every Python of the matrix, 3.14 and 3.15 included (``make test-matrix``,
+docs/backends.rst): the first tests to read when a new Python fails.
 """
 
 from __future__ import annotations
