@@ -8,6 +8,8 @@
 # For each dependent it:
 #   1. Creates a venv (VENV_DIR/.venv-autobahn, VENV_DIR/.venv-crossbar) with
 #      Python 3.11, if it is missing. VENV_DIR is the checkout holding this script.
+#      Another Python (3.11 or newer, as the pins require) gets venvs of its own,
+#      .venv-autobahn-py3.14 and so on, so that venvs of two Pythons never mix.
 #   2. Installs the pinned packages (see PINS below; skipped when the venv's pins
 #      stamp matches). This also pulls in the published txaio as a dependency.
 #   3. Replaces the published txaio with a wheel of PROJECT_ROOT (built once, from
@@ -23,7 +25,8 @@
 #       bash tools/test-dependents.sh .
 #
 # Environment variables:
-#   PYTHON=python3.11            interpreter used to create the venvs
+#   PYTHON=python3.11            interpreter used to create the venvs (3.11 or newer;
+#                                Python 3.14 runs in the sid chroot, tools/sid-chroot.sh)
 #   DEPENDENTS="autobahn crossbar"  which dependents to test
 #   DEPENDENTS_VENV_DIR=DIR      where the venvs live (default: the checkout that holds
 #                                this script, so testing another tree writes nothing there)
@@ -47,6 +50,10 @@ ROOT="${1:-.}"
 ROOT="$(cd "$ROOT" && pwd)"
 TOOLS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PYTHON="${PYTHON:-python3.11}"
+PYTHON_VERSION="$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)" \
+    || { echo "ERROR: $PYTHON not found (set PYTHON=/path/to/python3.X)" >&2; exit 2; }
+# Python 3.11 keeps the venvs' plain names (.venv-autobahn); another gets its own.
+VENV_SUFFIX="$([ "$PYTHON_VERSION" = 3.11 ] || echo "-py$PYTHON_VERSION")"
 DEPENDENTS="${DEPENDENTS:-autobahn crossbar}"
 # The venvs live in the checkout that holds this script, not in PROJECT_ROOT: testing
 # another tree (`bash tools/test-dependents.sh /other/tree`) writes nothing there.
@@ -108,12 +115,10 @@ record() {  # record NAME RESULT: count a suite as passed (0) or failed (other)
 prepare_venv() {
     local name="$1"
     shift
-    local venv="$VENV_DIR/.venv-$name" stamp want
+    local venv="$VENV_DIR/.venv-$name$VENV_SUFFIX" stamp want
     if [ ! -x "$venv/bin/python" ]; then
-        command -v "$PYTHON" >/dev/null 2>&1 \
-            || die "$PYTHON not found (set PYTHON=/path/to/python3.11)"
-        "$PYTHON" -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' \
-            || die "$PYTHON is not Python 3.11"
+        "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+            || die "$PYTHON is Python $PYTHON_VERSION; the pinned packages need 3.11 or newer"
         log "creating venv $venv"
         "$PYTHON" -m venv "$venv"
     fi
