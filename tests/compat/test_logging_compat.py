@@ -10,7 +10,12 @@ from unittest import mock
 import pytest
 
 import txaio
-from contract.test_logging import TIMESTAMP, Captured, clean_logging  # noqa: F401  (autouse)
+from contract.test_logging import (  # noqa: F401  (clean_logging is autouse)
+    TIMESTAMP,
+    TRACEBACK_HEADER,
+    Captured,
+    clean_logging,
+)
 
 
 def _native_level(framework: str, name: str) -> object:
@@ -246,7 +251,7 @@ def test_failure_inside_except_logs_one_record_with_the_traceback(txaio_framewor
         txaio.make_logger().failure("Failed: {log_failure.value}")
     lines = captured.lines()
     assert lines[0] == "Failed: 'inside'"
-    assert lines[1] == "Traceback (most recent call last):"
+    assert lines[1] == TRACEBACK_HEADER
     assert lines[-1] == "KeyError: 'inside'"
 
 

@@ -8,6 +8,8 @@ import pytest
 
 import txaio
 
+from .test_logging import TRACEBACK_HEADER
+
 
 def _failure_from_raise():
     try:
@@ -52,7 +54,7 @@ def test_failure_traceback_is_a_traceback_object(txaio_framework):
 
 def test_failure_format_traceback_is_normal_python_traceback(txaio_framework):
     text = txaio.failure_format_traceback(_failure_from_raise())
-    assert text.startswith("Traceback (most recent call last):\n")
+    assert text.startswith(f"{TRACEBACK_HEADER}\n")
     assert 'raise ValueError("the message")' in text
     assert text.endswith("ValueError: the message\n")
 

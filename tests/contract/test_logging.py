@@ -1,7 +1,7 @@
 """Loggers (spec 3.2, ILogger; issue 3 points 1, 2, 3 and 6): names, methods, levels, categories.
 
 The other logging tests (``test_logging_output.py``, ``test_logging_interop.py``)
-import ``clean_logging``, ``Captured`` and ``error_of`` from here.
+import ``clean_logging``, ``Captured``, ``error_of`` and ``TRACEBACK_HEADER`` from here.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+import traceback
 import warnings
 import weakref
 
@@ -24,6 +25,18 @@ from txaio.testutil import use_framework
 
 #: The timestamp start_logging puts in front of each line.
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} ")
+
+
+def _traceback_header() -> str:
+    """The line that opens a traceback, as this Python's ``traceback`` module writes it."""
+    try:
+        raise ValueError("for its traceback")
+    except ValueError as exc:
+        return traceback.format_exception(type(exc), exc, exc.__traceback__)[0].rstrip("\n")
+
+
+#: "Traceback (most recent call last):" -- Python's text, so taken from Python, not pinned.
+TRACEBACK_HEADER = _traceback_header()
 
 #: Made at import time, at module level (and before any framework is selected).
 MODULE_LOG = txaio.make_logger()
@@ -309,7 +322,7 @@ def test_failure_logs_the_exception_being_handled_with_its_traceback(txaio_frame
         txaio.make_logger().failure("Hop failed: {log_failure.value}")
     lines = captured.lines()
     assert lines[0] == "Hop failed: Fox spotted!"
-    assert lines[1] == "Traceback (most recent call last):"
+    assert lines[1] == TRACEBACK_HEADER
     assert 'raise RuntimeError("Fox spotted!")' in "\n".join(lines)
     assert lines[-1] == "RuntimeError: Fox spotted!"
 

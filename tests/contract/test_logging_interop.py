@@ -17,7 +17,12 @@ import pytest
 
 import txaio
 
-from .test_logging import Captured, clean_logging, error_of  # noqa: F401  (clean_logging is autouse)
+from .test_logging import (  # noqa: F401  (clean_logging is autouse)
+    TRACEBACK_HEADER,
+    Captured,
+    clean_logging,
+    error_of,
+)
 
 
 @pytest.fixture
@@ -58,7 +63,7 @@ def test_stdlib_record_with_exc_info_shows_its_traceback(txaio_framework, captur
         logging.getLogger("roy").exception("lookup failed")
     lines = captured.lines()
     assert lines[0] == "lookup failed"
-    assert lines[1] == "Traceback (most recent call last):"
+    assert lines[1] == TRACEBACK_HEADER
     assert lines[-1] == "LookupError: gone"
 
 
@@ -233,6 +238,16 @@ def test_legacy_twisted_log_messages_appear_in_the_output(txaio_framework, captu
     assert captured.messages() == ["A legacy Twisted logger message"]
 
 
+def _twisted_traceback_header() -> str:
+    """The line that opens a traceback, as Twisted's ``Failure.getTraceback`` writes it."""
+    from twisted.python.failure import Failure
+
+    try:
+        raise ValueError("for its traceback")
+    except ValueError:
+        return Failure().getTraceback().splitlines()[0]
+
+
 @pytest.mark.txaio_frameworks("twisted")
 def test_legacy_twisted_log_errors_appear_with_their_traceback(txaio_framework, captured):
     from twisted.python import log
@@ -244,7 +259,7 @@ def test_legacy_twisted_log_errors_appear_with_their_traceback(txaio_framework, 
         log.err(None, "legacy error")
     lines = captured.lines()
     assert lines[0] == "legacy error"
-    assert lines[1] == "Traceback (most recent call last):"
+    assert lines[1] == _twisted_traceback_header()
     assert lines[-1] == "ZeroDivisionError: legacy"
 
 
@@ -336,7 +351,7 @@ def test_legacy_twisted_observers_receive_txaio_messages(txaio_framework):
     finally:
         log.removeObserver(legacy_observer)
     assert texts[0] == ("warned 2 times", False)
-    assert texts[1][0].startswith("failed\nTraceback (most recent call last):")
+    assert texts[1][0].startswith(f"failed\n{_twisted_traceback_header()}\n")
     assert texts[1][1] is True
 
 
