@@ -15,7 +15,8 @@
 # to DIR only when complete, with a stamp naming the package list. A chroot without that
 # stamp, with another package list or without the interpreters is built again; a build
 # interrupted half-way leaves only DIR.new, which the next run removes. A lock (DIR.lock)
-# keeps two runs from building at once, and a rebuild from removing a chroot in use.
+# keeps two runs from building at once, and a rebuild from removing a chroot in use; runs
+# in a ready chroot share it and go on side by side.
 #
 # Each run copies the host's /etc/resolv.conf and CA bundle in (pip reaches the registry
 # from inside), then, in a mount namespace of its own, mounts /proc, /dev, this checkout and
@@ -102,6 +103,14 @@ copy_host_files() {  # DIR: what pip needs to reach the registry from inside
     cp -L /etc/ssl/certs/ca-certificates.crt "$1/etc/ssl/certs/ca-certificates.crt"
 }
 
+build_failed() {  # RC STEP LOG: the log's last lines, then one line that says what failed
+    tail -n 5 "$3" >&2
+    if [ "$1" -eq 124 ]; then
+        fail "cannot build the sid chroot: $2 timed out after ${BUILD_TIMEOUT}s (does the Debian mirror answer? log: $3)"
+    fi
+    fail "cannot build the sid chroot: $2 failed (exit $1; does the Debian mirror answer? log: $3)"
+}
+
 build_chroot() {
     local new="$CHROOT.new" log started
     log="$(dirname "$CHROOT")/$(basename "$CHROOT").build.log"
@@ -117,26 +126,23 @@ build_chroot() {
     say "building the Debian sid chroot in $CHROOT (a few minutes; log: $log)"
     # in a mount namespace of its own, so that whatever debootstrap mounts (/proc, /sys)
     # is gone when it ends, even when it fails half-way
+    local rc=0
     # shellcheck disable=SC2086  # MIRROR is empty or one URL
-    if ! timeout "$BUILD_TIMEOUT" unshare --mount --propagation private \
-            debootstrap --variant=minbase sid "$new" $MIRROR >>"$log" 2>&1; then
-        tail -n 5 "$log" >&2
-        fail "cannot build the sid chroot: debootstrap failed or timed out after ${BUILD_TIMEOUT}s (does the Debian mirror answer? log: $log)"
-    fi
+    timeout "$BUILD_TIMEOUT" unshare --mount --propagation private \
+        debootstrap --variant=minbase sid "$new" $MIRROR >>"$log" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || build_failed "$rc" "debootstrap" "$log"
     copy_host_files "$new"
     # The mirror may serve a copy of sid whose Release file is past its Valid-Until date
     # (as this machine's did: apt refused it as "expired"); its signature is still checked.
     printf '%s\n' 'Acquire::Check-Valid-Until "false";' 'Acquire::Retries "3";' \
         'APT::Install-Recommends "false";' >"$new/etc/apt/apt.conf.d/90txaio"
-    if ! timeout "$BUILD_TIMEOUT" unshare --mount --propagation private /bin/sh -c '
+    timeout "$BUILD_TIMEOUT" unshare --mount --propagation private /bin/sh -c '
             mount -t proc proc "$1/proc" && shift &&
             chroot "$@"' sh "$new" "$new" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
             DEBIAN_FRONTEND=noninteractive /bin/sh -c '
             apt-get update && apt-get install -y "$@" &&
-            apt-get clean' sh "${PACKAGES[@]}" >>"$log" 2>&1; then
-        tail -n 5 "$log" >&2
-        fail "cannot build the sid chroot: apt-get install of ${PACKAGES[*]} failed or timed out (does the Debian mirror answer? log: $log)"
-    fi
+            apt-get clean' sh "${PACKAGES[@]}" >>"$log" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || build_failed "$rc" "apt-get install in the chroot" "$log"
     printf '%s\n' "${PACKAGES[*]}" >"$new/$STAMP_NAME"
     remove_tree "$CHROOT"
     mv "$new" "$CHROOT"
@@ -146,13 +152,15 @@ build_chroot() {
 [ "$(id -u)" -eq 0 ] || fail "must run as root (debootstrap, mount and chroot need it)"
 [ $# -gt 0 ] || fail "usage: $0 COMMAND [ARG...]  or  $0 --build"
 mkdir -p "$(dirname "$CHROOT")"
+# Runs share the lock; a build takes it alone, so it waits for the runs using the chroot.
 exec 9>"$CHROOT.lock"
-flock -x 9
-if ! chroot_is_ready; then
-    build_chroot
-fi
-# the chroot stays as it is while this run uses it: a rebuild waits for the exclusive lock
 flock -s 9
+if ! chroot_is_ready; then
+    flock -u 9
+    flock -xn 9 || { say "waiting for the other runs in $CHROOT to end (lock: $CHROOT.lock)"; flock -x 9; }
+    chroot_is_ready || build_chroot
+    flock -s 9
+fi
 [ "$1" = "--build" ] && { say "ready: $CHROOT"; exit 0; }
 
 copy_host_files "$CHROOT"
