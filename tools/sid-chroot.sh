@@ -55,17 +55,18 @@ if [ "${1:-}" = "--in-namespace" ]; then
     shift
     run_tmp="$1"
     shift
-    undo_mounts() {  # innermost first; the namespace's end would undo them all the same
-        for dir in "$CHROOT/tmp" "$CHROOT$ROOT" "$CHROOT/dev" "$CHROOT/proc"; do
+    undo_mounts() {  # last made first; the namespace's end would undo them all the same
+        for dir in "$CHROOT$ROOT" "$CHROOT/tmp" "$CHROOT/dev" "$CHROOT/proc"; do
             if mountpoint -q "$dir"; then umount -R "$dir" || umount -lR "$dir" || true; fi
         done
     }
     trap undo_mounts EXIT
     mount -t proc proc "$CHROOT/proc"
     mount --rbind /dev "$CHROOT/dev"
+    mount --bind "$run_tmp" "$CHROOT/tmp"
+    # after /tmp: a checkout in /tmp (a fresh clone) is mounted on top of the run's /tmp
     mkdir -p "$CHROOT$ROOT"
     mount --bind "$ROOT" "$CHROOT$ROOT"
-    mount --bind "$run_tmp" "$CHROOT/tmp"
     passed=()
     while IFS= read -r -d '' assignment; do
         [[ "$assignment" =~ $PASS_ENV ]] && passed+=("$assignment")
