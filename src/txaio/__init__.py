@@ -8,7 +8,7 @@ Layout of the package:
   both backends; ``aio.py`` (asyncio) and ``tx.py`` (Twisted) implement it.
 - ``_failure.py`` (errors), ``_batched.py`` (batched timers) and
   ``_logging.py`` (loggers) are framework-neutral cores; ``_checks.py`` holds
-  every argument check, ``_interrupt.py`` Ctrl-C handling for :func:`run`.
+  every argument check, ``_run.py`` what both backends' :func:`run` share.
 - ``testutil.py`` and ``pytest_plugin.py`` help users test on both backends;
   ``_testing/`` holds the tools behind them (virtual clocks, the test backends).
 

@@ -651,7 +651,7 @@ else:
         coro: Coroutine[Any, Any, Any], loop_factory: Callable[[], AbstractEventLoop] | None
     ) -> Any:
         """Python 3.10 has no asyncio.Runner: what it does, on 3.10's public API."""
-        from txaio._interrupt import CtrlC
+        from txaio._run import CtrlC, shut_down_loop
 
         if loop_factory is None:
             loop = asyncio.new_event_loop()
@@ -684,32 +684,6 @@ else:
 
 def _nothing() -> None:
     return None
-
-
-def shut_down_loop(loop: AbstractEventLoop) -> None:
-    """Leave ``loop`` as asyncio.run does: tasks cancelled, async generators shut down, closed.
-
-    Also used for the asyncio loop under Twisted's asyncio reactor (``txaio.tx``).
-    """
-    try:
-        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
-        for task in pending:
-            task.cancel()
-        if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        for task in pending:
-            if not task.cancelled() and task.exception() is not None:
-                loop.call_exception_handler(
-                    {
-                        "message": "unhandled exception while txaio.run() cancelled a task",
-                        "exception": task.exception(),
-                        "task": task,
-                    }
-                )
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.run_until_complete(loop.shutdown_default_executor())
-    finally:
-        loop.close()
 
 
 # -- the module-level API: the default instance, bound to txaio.config ------

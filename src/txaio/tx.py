@@ -759,7 +759,7 @@ class _Application:
         """Start the reactor, run main on it, stop it when main is done; main's result."""
         import threading
 
-        from txaio._interrupt import CtrlC
+        from txaio._run import CtrlC, shut_down_loop
 
         reactor = self.reactor
         reactor.callWhenRunning(self._start)
@@ -767,9 +767,7 @@ class _Application:
             reactor.run(installSignalHandlers=threading.current_thread() is threading.main_thread())
         asyncio_loop = getattr(reactor, "_asyncioEventloop", None)
         if asyncio_loop is not None and not asyncio_loop.is_closed():
-            from txaio.aio import shut_down_loop  # Twisted on asyncio: clean its loop up too
-
-            shut_down_loop(asyncio_loop)
+            shut_down_loop(asyncio_loop)  # Twisted on asyncio: clean its loop up too
         outcome = self.outcome
         if outcome is None and self.future is not None:
             self.future.cancel()  # the reactor stopped first: main is abandoned

@@ -1,8 +1,11 @@
-"""Ctrl-C while ``txaio.run`` runs an application, the same way on both frameworks.
+"""What both backends' ``txaio.run`` share: Ctrl-C, and leaving an asyncio loop clean.
 
 asyncio's ``Runner`` (3.11+) cancels the main task on the first SIGINT and
 raises ``KeyboardInterrupt`` at once on the second; :class:`CtrlC` gives the
 Twisted runner and the Python 3.10 asyncio runner that behaviour.
+:func:`shut_down_loop` cleans up an asyncio loop as ``asyncio.run`` does: the
+asyncio backend's loop on Python 3.10, and the loop under Twisted's asyncio
+reactor. Both backends import this module only inside ``run``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,11 @@ import threading
 from collections.abc import Callable
 from types import FrameType, TracebackType
 
-__all__ = ["CtrlC"]
+TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy reads True
+if TYPE_CHECKING:
+    from asyncio import AbstractEventLoop
+
+__all__ = ["CtrlC", "shut_down_loop"]
 
 
 class CtrlC:
@@ -52,3 +59,28 @@ class CtrlC:
         if self.count > 1:
             raise KeyboardInterrupt
         self.on_first()
+
+
+def shut_down_loop(loop: AbstractEventLoop) -> None:
+    """Leave ``loop`` as asyncio.run does: tasks cancelled, async generators shut down, closed."""
+    import asyncio  # imported already by the backend that calls this
+
+    try:
+        pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        for task in pending:
+            if not task.cancelled() and task.exception() is not None:
+                loop.call_exception_handler(
+                    {
+                        "message": "unhandled exception while txaio.run() cancelled a task",
+                        "exception": task.exception(),
+                        "task": task,
+                    }
+                )
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.run_until_complete(loop.shutdown_default_executor())
+    finally:
+        loop.close()
