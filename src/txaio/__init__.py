@@ -23,7 +23,7 @@ framework is selected with :func:`use_asyncio` or :func:`use_twisted`.
 
 from __future__ import annotations
 
-from txaio import _logging, _selection
+from txaio import _api, _logging, _selection
 from txaio._api import API, Config, InvalidStateError, config
 from txaio._logging import InvalidLogLevel
 from txaio._loop_mixin import LoopMixin
@@ -158,7 +158,7 @@ def run(
     # Before selection ``run`` is the one function that can select: with
     # ``framework=`` it selects, then calls the backend's run (see API.run).
     if framework is None:
-        api = _selection.selected()
+        api = _api.selected()
         if api is None:
             raise RuntimeError(
                 "txaio.run() needs a framework: pass framework='asyncio' or "

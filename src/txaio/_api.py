@@ -24,7 +24,7 @@ from txaio._checks import CoroutineType as CoroutineType
 from txaio._checks import NotAnError as NotAnError
 from txaio._checks import check_callable as check_callable
 from txaio._checks import check_callbacks as check_callbacks
-from txaio._checks import check_coroutine_alone, check_fresh_coroutine, not_a_loop
+from txaio._checks import check_coroutine_alone, check_framework, check_fresh_coroutine, not_a_loop
 from txaio._checks import check_delay as check_delay
 from txaio._checks import enumerate_futures as enumerate_futures
 
@@ -126,6 +126,60 @@ class Config:
 #: functions of ``txaio.aio`` and ``txaio.tx`` read it while their framework is selected (or none
 #: is), so a library bound to the other backend module keeps that framework's default loop.
 config = Config()
+
+
+# -- what is selected -------------------------------------------------------
+# The state of the framework selection lives here, beside txaio.config, so that the
+# backends and LoopMixin read it without importing txaio._selection: that module
+# imports the backends (it owns selecting), and it alone writes this state.
+
+#: The selected framework's default API; None before selection.
+_selected: API | None = None
+#: The Config of each backend module while another framework is selected (see backend_config).
+_own_configs: dict[str, Config] = {}
+
+
+def selected() -> API | None:
+    """The selected backend's default API, or None before selection."""
+    return _selected
+
+
+def current() -> API:
+    """The selected backend's default API; a clear error before selection."""
+    if _selected is None:
+        raise RuntimeError(
+            "txaio has no framework yet: call txaio.use_asyncio() or txaio.use_twisted() first"
+        )
+    return _selected
+
+
+def select_framework(framework: str) -> API:
+    """Select ``framework``: replaced by ``txaio._selection.select`` when that module is imported.
+
+    :meth:`API.run` selects its framework through this name: the module that
+    imports the backends is called back from here, never imported. ``import
+    txaio`` imports ``_selection`` before any backend can be imported, so
+    this body runs only if that order is ever broken.
+    """
+    raise RuntimeError(f"txaio cannot select {framework}: txaio._selection is not imported")
+
+
+def backend_config(framework: str) -> Config:
+    """The :class:`Config` of the module-level functions of ``framework``'s backend module.
+
+    ``txaio.config`` while that framework is selected, or none is; while the
+    other one is, a Config of the module's own (no loop: the framework's
+    default). The application's ``txaio.config.loop`` is a loop of the
+    framework it selected, so a library that binds the other backend module
+    (``txaio.tx`` on Twisted's asyncio reactor beside ``txaio.aio``) must not
+    be handed it.
+    """
+    if _selected is None or _selected.framework == framework:
+        return config
+    own = _own_configs.get(framework)
+    if own is None:
+        own = _own_configs[framework] = Config()
+    return own
 
 
 def resolve_value(result: Any, value: Any) -> Any:
@@ -546,10 +600,8 @@ class API(abc.ABC):
         main thread) cancels ``main``'s future; ``run`` then cleans up and
         raises ``KeyboardInterrupt`` (a second Ctrl-C stops at once).
         """
-        from txaio import _selection
-
         check_callable(main, "main")
-        if framework is not None and _selection.check_framework(framework) != self.framework:
+        if framework is not None and check_framework(framework) != self.framework:
             raise RuntimeError(
                 f"txaio uses {self.framework} here; it cannot run main on {framework} "
                 "(one framework per process)"
@@ -564,9 +616,8 @@ class API(abc.ABC):
                 f"run() on the loop {loop!r}, but txaio.config.loop is {config.loop!r}: the "
                 "txaio functions main calls would not use the loop that runs it"
             )
-        selected = _selection.selected()
-        if selected is None or selected.framework != self.framework:
-            _selection.select(self.framework)  # txaio.* inside main: this framework (or raise)
+        if _selected is None or _selected.framework != self.framework:
+            select_framework(self.framework)  # txaio.* inside main: this framework (or raise)
         return self._run(main, args, kwargs, loop, loop_factory)
 
     # -- threads -----------------------------------------------------------
@@ -603,7 +654,7 @@ class API(abc.ABC):
         if not callable(fn):
             check_callable(fn, "fn")
         caller = "call_from_thread()"
-        loop = _threads.target_loop(self, caller)
+        loop = _threads.target_loop(self, caller, config)
         self._call_soon_threadsafe(loop, fn, args, kwargs, caller)
 
     def blocking_call_from_thread(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -618,7 +669,7 @@ class API(abc.ABC):
 
         check_callable(fn, "fn")
         caller = "blocking_call_from_thread()"
-        loop = _threads.target_loop(self, caller)
+        loop = _threads.target_loop(self, caller, config)
         if self._has_stopped(loop):
             raise _threads.loop_stopped(caller)
         if self._runs_in_this_thread(loop) or _threads.driven_here(loop):

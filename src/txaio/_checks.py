@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = [
+    "FRAMEWORKS",
     "PLAIN_DELAY_TYPES",
     "CoroutineType",
     "NotAnError",
@@ -29,6 +30,7 @@ __all__ = [
     "check_chunk_size",
     "check_coroutine_alone",
     "check_delay",
+    "check_framework",
     "check_fresh_coroutine",
     "check_periodic_arguments",
     "check_timer_arguments",
@@ -113,6 +115,22 @@ def check_chunk_size(chunk_size: int, argument: str = "chunk_size") -> int:
     if chunk_size < 1:
         raise ValueError(f"{argument} must be an int >= 1, got {chunk_size!r}")
     return chunk_size
+
+
+#: The frameworks txaio runs on, by the name ``txaio.run(framework=...)`` takes.
+FRAMEWORKS = ("asyncio", "twisted")
+
+
+def check_framework(framework: object) -> str:
+    """Return ``framework`` if it is one of :data:`FRAMEWORKS`; else raise."""
+    if not isinstance(framework, str):
+        raise TypeError(
+            f"framework must be a string, one of {sorted(FRAMEWORKS)}, "
+            f"got {type(framework).__name__}"
+        )
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"framework must be one of {sorted(FRAMEWORKS)}, got {framework!r}")
+    return framework
 
 
 def check_callable(fn: object, argument: str) -> None:

@@ -20,7 +20,7 @@ it follows ``txaio.config`` and a test-time framework switch.
 
 from __future__ import annotations
 
-from txaio import _selection
+from txaio import _api
 from txaio._api import API, PUBLIC_FUNCTIONS
 
 TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy reads True
@@ -55,7 +55,7 @@ class _ApiMethod:
         namespace = obj.__dict__
         api = namespace.get(_API_ATTRIBUTE)
         if api is None:
-            return getattr(_selection.current(), self.name)
+            return getattr(_api.current(), self.name)
         method = getattr(api, self.name)
         namespace[self.name] = method  # later lookups skip this descriptor
         return method
@@ -103,13 +103,13 @@ class LoopMixin:
                 if cached is not None and getattr(cached, "__self__", None) is previous:
                     del namespace[name]
         if loop is not None:
-            namespace[_API_ATTRIBUTE] = _selection.current().with_config(loop=loop)
+            namespace[_API_ATTRIBUTE] = _api.current().with_config(loop=loop)
 
     @property
     def txaio_api(self) -> API:
         """The txaio API this object uses: its own loop's, else the selected framework's."""
         api: API | None = self.__dict__.get(_API_ATTRIBUTE)
-        return api if api is not None else _selection.current()
+        return api if api is not None else _api.current()
 
     # -- the txaio API, from the lists in _api.py and _logging (tools/generate_names.py);
     # the framework-neutral functions are the same whatever the loop, also before selection

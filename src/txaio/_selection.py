@@ -6,14 +6,22 @@ backend's functions directly into the ``txaio`` namespace, so a call through
 ``txaio.create_future`` costs no extra indirection. A forwarder imported
 before selection (``from txaio import create_future``) keeps working: it
 looks up the selected backend on each call.
+
+Imports go one way: this module imports the backends (by name, in
+:func:`select`), and no backend imports it. What is selected is kept in
+``txaio._api`` (``selected()``, ``current()``, ``backend_config()``), which
+the backends read and this module alone writes; ``API.run`` selects its own
+framework through ``_api.select_framework``, which this module sets to
+:func:`select`. ``tests/unit/test_import_graph.py`` holds the graph to that.
 """
 
 from __future__ import annotations
 
 import sys
 
-from txaio import _logging
-from txaio._api import PUBLIC_FUNCTIONS, Config, config
+from txaio import _api, _logging
+from txaio._api import PUBLIC_FUNCTIONS, backend_config, current
+from txaio._checks import FRAMEWORKS, check_framework
 
 TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy reads True
 if TYPE_CHECKING:
@@ -26,14 +34,11 @@ if TYPE_CHECKING:
     R = TypeVar("R")
 
 #: Each framework txaio runs on, by name, and the backend module that implements it.
-FRAMEWORK_MODULES: dict[str, str] = {"asyncio": "txaio.aio", "twisted": "txaio.tx"}
+FRAMEWORK_MODULES: dict[str, str] = dict(zip(FRAMEWORKS, ("txaio.aio", "txaio.tx"), strict=True))
 
-_selected: API | None = None
 _forwarders: dict[str, Any] = {}
 #: Where the selected framework was selected ("file:line" of the caller), for the conflict error.
 _selected_at: str | None = None
-#: The Config of each backend module while another framework is selected (see backend_config).
-_own_configs: dict[str, Config] = {}
 #: Code of these modules (and their submodules) stands between txaio and its caller.
 _NOT_THE_CALLER = ("txaio", "importlib", "contextlib")
 
@@ -59,20 +64,6 @@ class Future:
             "txaio.Future is for annotations and isinstance(): make a future with "
             "txaio.create_future()"
         )
-
-
-def selected() -> API | None:
-    """The selected backend's default API, or None before selection."""
-    return _selected
-
-
-def current() -> API:
-    """The selected backend's default API; a clear error before selection."""
-    if _selected is None:
-        raise RuntimeError(
-            "txaio has no framework yet: call txaio.use_asyncio() or txaio.use_twisted() first"
-        )
-    return _selected
 
 
 #: What a forwarder's ``__wrapped__`` is bound to: it is only ever read for its signature.
@@ -115,36 +106,6 @@ def stand_in(function: Callable[P, R]) -> Callable[P, R]:
     return function
 
 
-def check_framework(framework: object) -> str:
-    """Return ``framework`` if it names a backend ("asyncio", "twisted"); else raise."""
-    if not isinstance(framework, str):
-        raise TypeError(
-            f"framework must be a string, one of {sorted(FRAMEWORK_MODULES)}, "
-            f"got {type(framework).__name__}"
-        )
-    if framework not in FRAMEWORK_MODULES:
-        raise ValueError(f"framework must be one of {sorted(FRAMEWORK_MODULES)}, got {framework!r}")
-    return framework
-
-
-def backend_config(framework: str) -> Config:
-    """The :class:`Config` of the module-level functions of ``framework``'s backend module.
-
-    ``txaio.config`` while that framework is selected, or none is; while the
-    other one is, a Config of the module's own (no loop: the framework's
-    default). The application's ``txaio.config.loop`` is a loop of the
-    framework it selected, so a library that binds the other backend module
-    (``txaio.tx`` on Twisted's asyncio reactor beside ``txaio.aio``) must not
-    be handed it.
-    """
-    if _selected is None or _selected.framework == framework:
-        return config
-    own = _own_configs.get(framework)
-    if own is None:
-        own = _own_configs[framework] = Config()
-    return own
-
-
 def caller_location() -> str:
     """``file:line`` of the code that called into txaio: the first frame outside txaio (and
     outside the import system and ``contextlib``, through which selection is often reached)."""
@@ -178,11 +139,12 @@ def select(framework: str, *, switch: bool = False) -> API:
     """
     global _selected_at
     check_framework(framework)
-    if _selected is not None and _selected.framework != framework:
+    chosen = _api._selected
+    if chosen is not None and chosen.framework != framework:
         if not switch:
-            raise _conflict(_selected.framework, framework)
-    elif _selected is not None:
-        return _selected  # already selected: nothing to do
+            raise _conflict(chosen.framework, framework)
+    elif chosen is not None:
+        return chosen  # already selected: nothing to do
     module_name = FRAMEWORK_MODULES[framework]
     __import__(module_name)
     api: API = sys.modules[module_name]._default
@@ -198,7 +160,6 @@ def unselect() -> None:
 
 def _bind(api: API | None) -> None:
     """Bind ``api``'s functions (or the forwarders, for None) into ``txaio``."""
-    global _selected
     namespace = sys.modules["txaio"].__dict__
     if api is None:
         namespace.update(_forwarders)
@@ -209,10 +170,13 @@ def _bind(api: API | None) -> None:
     namespace["using_twisted"] = framework == "twisted"
     namespace["_explicit_framework"] = framework
     namespace["Future"] = Future if api is None else api._future_type
-    _selected = api
+    _api._selected = api
     for backend_framework, module_name in FRAMEWORK_MODULES.items():
         module = sys.modules.get(module_name)
         default = getattr(module, "_default", None)  # None while the module is being imported
         if default is not None:
             default.config = backend_config(backend_framework)
     _logging.use_framework_sink(framework)  # loggers follow the selection
+
+
+_api.select_framework = select  # API.run selects through it (see _api.select_framework)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from contextvars import Context
 
-    from txaio._api import API
+    from txaio._api import API, Config
     from txaio.interfaces import IFailedFuture
 
 __all__ = [
@@ -83,24 +83,23 @@ def origin_loop() -> Any:
     return getattr(_worker, "loop", None)
 
 
-def target_loop(api: API, caller: str) -> Any:
+def target_loop(api: API, caller: str, process_config: Config) -> Any:
     """The loop a from-thread call of ``api`` goes to, looked up in this order.
 
     1. the loop of ``api`` itself, for ``with_config(loop=...)`` and a
        ``LoopMixin`` given a loop;
     2. in a thread started by ``run_in_thread``, the loop that started it;
-    3. ``txaio.config.loop``;
+    3. ``txaio.config.loop`` (``process_config``, given by the caller: this
+       module is imported by ``_api``, so it does not import it back);
     4. the backend's default: on asyncio the loop running in (or handed out
        by txaio to) this thread -- none is ever created here; on Twisted the
        reactor. With none of these, :func:`no_loop_known` is raised.
     """
-    from txaio._api import config
-
-    if api.config is not config and api.config.loop is not None:
+    if api.config is not process_config and api.config.loop is not None:
         return api.config.loop
     loop = getattr(_worker, "loop", None)
     if loop is None:
-        loop = config.loop
+        loop = process_config.loop
         if loop is None:
             loop = api._default_thread_loop(caller)
     return loop

@@ -18,7 +18,7 @@ from collections.abc import Callable, Coroutine, Iterable
 from types import MethodType
 from typing import Any
 
-from txaio import _api, _logging, _selection, _threads
+from txaio import _api, _logging, _threads
 from txaio._api import (
     API,
     NOT_GIVEN,
@@ -688,8 +688,8 @@ def _nothing() -> None:
 
 # -- the module-level API: the default instance, bound to txaio.config ------
 
-# txaio.config, unless the other framework is selected (_selection.backend_config says why).
-_default = AsyncioAPI(_selection.backend_config("asyncio"))
+# txaio.config, unless the other framework is selected (_api.backend_config says why).
+_default = AsyncioAPI(_api.backend_config("asyncio"))
 
 # BEGIN GENERATED module functions (tools/generate_names.py)
 create_future = _default.create_future

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from txaio import _selection
+from txaio import _api, _selection
 from txaio._api import API, config
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def use_framework(framework: str | None) -> Iterator[API | None]:
     that run the same test under each framework. It yields the framework's
     API (None for None) and restores the previous selection afterwards.
     """
-    previous = _selection.selected()
+    previous = _api.selected()
     previous_loop = config.loop
     if previous is not None and framework not in (None, previous.framework):
         config.loop = None  # the other framework's loop is never right

@@ -41,7 +41,7 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         'txaio needs Twisted for use_twisted(): pip install "txaio[twisted]"'
     ) from exc
 
-from txaio import _api, _logging, _selection, _threads
+from txaio import _api, _logging, _threads
 from txaio._api import (
     API,
     NOT_GIVEN,
@@ -163,7 +163,7 @@ def _default_reactor() -> Any:
         from twisted.internet import reactor
 
         _global_reactor = reactor
-    if config.loop is None and _selection.selected() is _default:
+    if config.loop is None and _api.selected() is _default:
         # txaio.config.loop tells which reactor txaio uses; not while asyncio is selected (or
         # nothing is): then txaio.config is, or may become, the configuration of asyncio.
         config.loop = _global_reactor
@@ -847,8 +847,8 @@ class _Gathering:
 
 # -- the module-level API: the default instance, bound to txaio.config ------
 
-# txaio.config, unless the other framework is selected (_selection.backend_config says why).
-_default = TwistedAPI(_selection.backend_config("twisted"))
+# txaio.config, unless the other framework is selected (_api.backend_config says why).
+_default = TwistedAPI(_api.backend_config("twisted"))
 
 # BEGIN GENERATED module functions (tools/generate_names.py)
 create_future = _default.create_future

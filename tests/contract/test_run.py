@@ -35,6 +35,19 @@ def test_run_before_selection_with_a_framework_not_a_string_raises_type_error():
         txaio.run(main, framework=["asyncio"])
 
 
+def test_run_of_a_backend_module_before_selection_selects_its_framework():
+    import txaio.aio
+
+    loop = VirtualClockLoop()
+
+    def on_the_loop():
+        return txaio._explicit_framework, txaio.is_future(txaio.create_future())
+
+    with use_framework(None):
+        assert txaio.aio.with_config(loop=loop).run(on_the_loop) == ("asyncio", True)
+        assert txaio.using_asyncio
+
+
 def test_run_with_the_other_framework_than_the_selected_one_is_a_runtime_error(txaio_framework):
     other = "asyncio" if txaio_framework.name == "twisted" else "twisted"
     with pytest.raises(RuntimeError, match=f"txaio uses {txaio_framework.name}"):

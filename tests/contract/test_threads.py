@@ -340,7 +340,7 @@ def test_a_run_in_thread_thread_reaches_the_loop_that_started_it(txaio_framework
 
 
 def test_a_users_thread_reaches_the_configured_loop(txaio_framework):
-    assert in_a_thread(lambda: _threads.target_loop(txaio._selection.current(), "x")) is (
+    assert in_a_thread(lambda: _threads.target_loop(txaio._api.current(), "x", txaio.config)) is (
         txaio_framework.clock
     )
 
@@ -409,7 +409,7 @@ def test_a_thread_with_no_loop_gets_no_new_loop_either(txaio_framework):
 @pytest.mark.txaio_frameworks("twisted")
 def test_on_twisted_a_thread_with_no_configuration_reaches_the_reactor(txaio_framework):
     with replace_loop(None):
-        target = in_a_thread(lambda: _threads.target_loop(txaio._selection.current(), "x"))
+        target = in_a_thread(lambda: _threads.target_loop(txaio._api.current(), "x", txaio.config))
         from twisted.internet import reactor
 
         assert target is reactor
