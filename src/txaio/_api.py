@@ -17,16 +17,15 @@ import abc
 import time
 
 from txaio import _failure, _logging
-
-# The argument checks live in _checks; these names stay importable from here.
-from txaio._checks import _INFINITY as _INFINITY
-from txaio._checks import CoroutineType as CoroutineType
-from txaio._checks import NotAnError as NotAnError
-from txaio._checks import check_callable as check_callable
-from txaio._checks import check_callbacks as check_callbacks
-from txaio._checks import check_coroutine_alone, check_framework, check_fresh_coroutine, not_a_loop
-from txaio._checks import check_delay as check_delay
-from txaio._checks import enumerate_futures as enumerate_futures
+from txaio._checks import (
+    CoroutineType,
+    check_callable,
+    check_coroutine_alone,
+    check_delay,
+    check_framework,
+    check_fresh_coroutine,
+    not_a_loop,
+)
 
 TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy reads True
 if TYPE_CHECKING:

@@ -90,16 +90,6 @@ def not_a_failure(caller: str, fail: object) -> str:
     return f"{caller} expected an IFailedFuture or an exception, got {type(fail).__name__}: {shown}"
 
 
-def require_failure(fail: object, argument: str) -> IFailedFuture:
-    """Check that ``fail`` is an IFailedFuture, naming ``argument`` if not."""
-    if not isinstance(fail, IFailedFuture):
-        raise TypeError(
-            f"{argument} must be an IFailedFuture (as given to an errback or made by "
-            f"create_failure()), got {type(fail).__name__}"
-        )
-    return fail
-
-
 #: Where each framework keeps its cancellation error: (module, class name). Read from
 #: ``sys.modules`` only, since an exception of a module nobody imported cannot exist.
 _CANCELLED_ERRORS: tuple[tuple[str, str], ...] = (

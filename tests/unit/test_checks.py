@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from txaio import _api, _checks
+from txaio import _checks
 
 
 def _imported_modules(path: Path) -> set[str]:
@@ -21,10 +21,3 @@ def _imported_modules(path: Path) -> set[str]:
 def test_checks_imports_nothing_from_txaio_and_nothing_slow():
     # collections.abc and typing only for type checkers, under TYPE_CHECKING.
     assert _imported_modules(Path(_checks.__file__)) <= {"__future__", "collections.abc", "typing"}
-
-
-def test_the_old_names_in_api_are_the_checks():
-    assert _api.check_delay is _checks.check_delay
-    assert _api.check_callable is _checks.check_callable
-    assert _api.check_callbacks is _checks.check_callbacks
-    assert _api.enumerate_futures is _checks.enumerate_futures
