@@ -35,9 +35,12 @@ __all__ = [
     "check_periodic_arguments",
     "check_timer_arguments",
     "enumerate_futures",
+    "no_callbacks",
     "not_a_future_item",
     "not_a_loop",
     "not_an_error",
+    "not_an_exception",
+    "result_and_error",
 ]
 
 _INFINITY = float("inf")  # not math.inf: importing math would slow `import txaio` (make bench)
@@ -232,6 +235,21 @@ class NotAnError(TypeError, RuntimeError):
     A ``TypeError`` (what it is) and a ``RuntimeError`` (what the published
     txaio raised, and what existing ``except`` clauses catch).
     """
+
+
+def result_and_error() -> ValueError:
+    """The error for ``create_future(result, error)``: it takes one of them."""
+    return ValueError("create_future() takes result or error, not both")
+
+
+def no_callbacks() -> ValueError:
+    """The error for ``add_callbacks(future, None, None)``: nothing to add."""
+    return ValueError("add_callbacks() needs a callback or an errback (both are None)")
+
+
+def not_an_exception(exception: object) -> TypeError:
+    """The error for ``create_failure(exception)`` given something that is not an exception."""
+    return TypeError(f"exception must be an exception instance, got {type(exception).__name__}")
 
 
 def not_an_error(error: object, argument: str) -> NotAnError:

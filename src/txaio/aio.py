@@ -37,9 +37,12 @@ from txaio._checks import (
     check_delay,
     check_timer_arguments,
     enumerate_futures,
+    no_callbacks,
     not_a_future_item,
     not_a_loop,
     not_an_error,
+    not_an_exception,
+    result_and_error,
 )
 from txaio._failure import FailedFuture, current_exception
 from txaio._logging import Logger
@@ -179,7 +182,7 @@ class AsyncioAPI(API):
             raise
         if result is not NOT_GIVEN:
             if error is not None:
-                raise ValueError("create_future() takes result or error, not both")
+                raise result_and_error()
             future.set_result(result)
         elif error is not None:
             future.set_exception(_as_exception(error, "error", "create_future()"))
@@ -271,7 +274,7 @@ class AsyncioAPI(API):
         # runs to raise its precise error.
         if callback is None:
             if errback is None:
-                raise ValueError("add_callbacks() needs a callback or an errback (both are None)")
+                raise no_callbacks()
             if not callable(errback):
                 check_callbacks(callback, errback)
             done = MethodType(_errback_only, errback)
@@ -323,9 +326,7 @@ class AsyncioAPI(API):
             exception = current_exception("create_failure()")
             return FailedFuture(exception, sys.exc_info()[2])
         if not isinstance(exception, BaseException):
-            raise TypeError(
-                f"exception must be an exception instance, got {type(exception).__name__}"
-            )
+            raise not_an_exception(exception)
         return FailedFuture(exception)
 
     # -- time ------------------------------------------------------------

@@ -62,9 +62,12 @@ from txaio._checks import (
     check_fresh_coroutine,
     check_timer_arguments,
     enumerate_futures,
+    no_callbacks,
     not_a_future_item,
     not_a_loop,
     not_an_error,
+    not_an_exception,
+    result_and_error,
 )
 from txaio._failure import current_exception
 from txaio._logging import Logger
@@ -203,7 +206,7 @@ class TwistedAPI(API):
         future: Deferred[Any] = Deferred(canceller)  # type: ignore[arg-type]
         if result is not NOT_GIVEN:
             if error is not None:
-                raise ValueError("create_future() takes result or error, not both")
+                raise result_and_error()
             future.callback(result)
         elif error is not None:
             future.errback(_as_failure(error, "error", "create_future()"))
@@ -283,9 +286,7 @@ class TwistedAPI(API):
         try:
             if callback is None:
                 if errback is None:
-                    raise ValueError(
-                        "add_callbacks() needs a callback or an errback (both are None)"
-                    )
+                    raise no_callbacks()
                 if not callable(errback):
                     check_callbacks(callback, errback)
                 # Errbacks get a Failure, which is an IFailedFuture by registration only.
@@ -330,9 +331,7 @@ class TwistedAPI(API):
         elif isinstance(exception, BaseException):
             failure = Failure(exception)
         else:
-            raise TypeError(
-                f"exception must be an exception instance, got {type(exception).__name__}"
-            )
+            raise not_an_exception(exception)
         return failure  # type: ignore[return-value]  # registered as IFailedFuture
 
     # -- time ------------------------------------------------------------
