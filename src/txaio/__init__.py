@@ -42,6 +42,7 @@ else:
     #: or ``Deferred``, bound at selection; a stand-in for annotations before it).
     Future = _selection.Future
 
+#: The one place the version is written: pyproject.toml reads it from here.
 __version__ = "26.11.0"
 
 # -- selecting the framework --------------------------------------------------
