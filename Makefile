@@ -5,9 +5,15 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test suite lint docs docs-check bench test-dependents test-autobahn test-matrix \
-	test-py3.14 test-py3.15 soak venv clean
+.PHONY: help demo test quick suite lint docs docs-check bench test-dependents test-autobahn \
+	test-matrix test-py3.14 test-py3.15 soak venv clean
 
+## help: list the targets with what each does (from the `## target:` comments of this file)
+help:
+	@awk '/^## [a-z0-9.,-]+( [a-z0-9.,-]+)*:/ { print substr($$0, 4); more = 1; next } \
+		/^## / && more { print "    " substr($$0, 4); next } { more = 0 }' $(MAKEFILE_LIST)
+
+## venv: create .venv and install the project with its development extras (every target does)
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -32,8 +38,9 @@ demo: $(STAMP)
 			|| { echo "== $$example: OUTPUT DIFFERS"; diff $(VENV)/demo-asyncio.txt $(VENV)/demo-twisted.txt; exit 1; }; \
 	done
 
-## lint: ruff (lint and format check) and mypy --strict on the package
+## lint: the generated names are current, ruff (lint and format check), mypy --strict
 lint: $(STAMP)
+	$(BIN)/python tools/generate_names.py --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict src/
@@ -51,6 +58,11 @@ docs-check: docs
 ## test: lint, docs, then the whole suite, warnings as errors, on both frameworks
 test: $(STAMP) lint docs
 	$(BIN)/python -m pytest -W error
+
+## quick: the suite on asyncio and Twisted only, no lint or docs, stop at the first failure
+## (the edit loop; PYTEST_ARGS are added to pytest's, e.g. PYTEST_ARGS=tests/contract)
+quick: $(STAMP)
+	$(BIN)/python -m pytest -W error -x -q --txaio-backends asyncio,twisted $(PYTEST_ARGS)
 
 ## suite: the whole suite alone, warnings as errors (PYTEST_ARGS are added to pytest's)
 suite: $(STAMP)
@@ -90,5 +102,6 @@ test-dependents:
 ## test-autobahn: the former name of test-dependents; runs the same
 test-autobahn: test-dependents
 
+## clean: remove the venvs, nox's, build output and the built docs
 clean:
 	rm -rf $(VENV) .venv-* .nox build dist src/*.egg-info docs/_build
