@@ -9,7 +9,6 @@ the contract: which argument, what is allowed) stays here.
 
 from __future__ import annotations
 
-import ast
 import builtins
 import math
 import re
@@ -936,17 +935,6 @@ def test_docs_table_lists_every_row_in_order():
     assert table in DOCS_PAGE.read_text(encoding="utf-8"), (
         f"docs/bad-input.rst must contain this table:\n\n{table}"
     )
-
-
-def test_the_library_checks_arguments_without_assert():
-    package = Path(txaio.__file__).parent
-    offenders = [
-        f"{path.name}:{node.lineno}"
-        for path in sorted(package.glob("*.py"))
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Assert)
-    ]
-    assert offenders == []
 
 
 BAD_DELAYS = [-1, -0.5, math.inf, math.nan, "5", None, True, [1]]
