@@ -30,7 +30,7 @@ they are imported when a message is first emitted or output is started.
 
 One module with six sections (global state, loggers, publishing, formatting,
 sinks, output). It is one file on purpose: split into a package of six
-single-purpose modules (issue 13) it read better, but ``import txaio`` took
+single-purpose modules (tried once) it read better, but ``import txaio`` took
 measurably longer (every module file has a fixed cost to import; ``make
 bench`` row 8 times it), so the sections stay sections.
 """

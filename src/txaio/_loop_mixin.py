@@ -1,6 +1,6 @@
 """``LoopMixin``: the txaio API as methods of an object, bound to that object's loop.
 
-A library class that lets its users "pass your own loop" (spec §2.7, §3.1)
+A library class that lets its users "pass your own loop" (docs/guide/loops.rst, "LoopMixin")
 inherits :class:`LoopMixin` and calls ``self.create_future()``,
 ``self.call_later()``, ``self.gather()`` … instead of ``txaio.*``. Each call
 goes to the API of the loop the object was given with :meth:`LoopMixin.use_loop`

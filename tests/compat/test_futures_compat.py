@@ -1,5 +1,6 @@
 """Futures, failures and selection as real users of the published txaio use them
-(issue 11, points 6-12). Each test's docstring names the project and the usage."""
+(docs/compatibility.rst, "What real code uses, and the test that keeps it working").
+Each test's docstring names the project and the usage."""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def test_create_future_without_result_is_pending(txaio_framework):
 
 @pytest.mark.parametrize("keyword", ["result", "value"])
 def test_resolve_takes_its_value_by_either_keyword(txaio_framework, keyword):
-    """The published signature is ``resolve(future, result=None)``; the spec says ``value``."""
+    """The published signature is ``resolve(future, result=None)``; the original txaio
+    documentation names it ``value``."""
     future = txaio.create_future()
     txaio.resolve(future, **{keyword: 3})
     assert txaio_framework.result(future) == 3

@@ -1,4 +1,4 @@
-"""Logging behaviour that real users of the published txaio rely on (issue 11, points 1-5).
+"""Logging behaviour that real users of the published txaio rely on (docs/compatibility.rst).
 
 Each test's docstring names the project and the usage it keeps working.
 """

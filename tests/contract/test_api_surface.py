@@ -1,4 +1,4 @@
-"""The public names (contract point 12)."""
+"""The public names: those of the published txaio, and the API reference (docs/api.rst)."""
 
 from __future__ import annotations
 

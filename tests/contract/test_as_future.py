@@ -1,4 +1,7 @@
-"""as_future and async def on both frameworks (contract point 7)."""
+"""as_future and async def on both frameworks.
+
+What they promise: docs/contract.rst, "``as_future`` and ``async def``".
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""txaio.make_batched_timer through the public API, on each backend (spec §5.4, IBatchedTimer).
+"""txaio.make_batched_timer through the public API, on each backend (IBatchedTimer).
+
+What it promises: docs/guide/timers.rst, "Batched timers".
 
 The framework-neutral core has its own unit tests (tests/unit/test_batched_core.py);
 these check what a user sees on a real backend: the loop's own timers, the

@@ -1,4 +1,4 @@
-"""Cancellation (contract point 6)."""
+"""Cancellation (docs/contract.rst, "Cancelling")."""
 
 from __future__ import annotations
 

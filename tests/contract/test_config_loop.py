@@ -1,4 +1,4 @@
-"""A configured loop that is not a loop is named in the error (issue 12, item 2).
+"""A configured loop that is not a loop is named in the error (docs/bad-input.rst).
 
 ``txaio.config.loop`` is never checked up front: tests set a ``Mock`` or a
 ``task.Clock`` there, and Autobahn relies on it. When a use fails because the

@@ -1,4 +1,4 @@
-"""Failures and their text (contract points 3 and 4)."""
+"""Failures and their text (docs/contract.rst, "Failures")."""
 
 from __future__ import annotations
 

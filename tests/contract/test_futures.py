@@ -1,4 +1,4 @@
-"""Creating, resolving and rejecting futures (contract points 2 and 3)."""
+"""Creating, resolving and rejecting futures (docs/contract.rst, "Futures", "Callbacks")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""gather (contract point 5)."""
+"""gather (docs/contract.rst, "``gather``")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""gather refuses what is not a collection of futures, at once (issue 12, item 1).
+"""gather refuses what is not a collection of futures, at once (docs/bad-input.rst).
 
 A ``Deferred`` is iterable (over itself, endlessly, while it has no result),
 an asyncio ``Future`` iterates once and then fails, a ``str`` iterates over

@@ -1,4 +1,4 @@
-"""Loggers (spec 3.2, ILogger; issue 3 points 1, 2, 3 and 6): names, methods, levels, categories.
+"""Loggers (ILogger): names, methods, levels, categories (docs/guide/logging.rst).
 
 The other logging tests (``test_logging_output.py``, ``test_logging_interop.py``)
 import ``clean_logging``, ``Captured``, ``error_of`` and ``TRACEBACK_HEADER`` from here.

@@ -1,4 +1,4 @@
-"""Logging interoperability (spec 3.3 and 3.4; issue 3 point 7).
+"""Logging interoperability (docs/guide/logging.rst, "Starting logging yourself").
 
 Both directions, on each framework: other code's log records appear in
 txaio's output after ``start_logging``, and an application that sets up its

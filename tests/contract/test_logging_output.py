@@ -1,4 +1,4 @@
-"""start_logging, the global level and "a log call never raises" (issue 3 points 4, 5, 8)."""
+"""start_logging, the global level and "a log call never raises" (docs/guide/logging.rst)."""
 
 from __future__ import annotations
 

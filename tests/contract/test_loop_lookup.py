@@ -1,4 +1,4 @@
-"""Every function that needs the loop finds the same one (contract points 8 and 11).
+"""Every function that needs the loop finds the same one (docs/guide/loops.rst).
 
 On asyncio the loop is ``txaio.config.loop``, else the running loop, else the
 thread's loop; on Twisted it is ``txaio.config.loop``, else the global reactor.

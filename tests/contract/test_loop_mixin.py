@@ -1,4 +1,7 @@
-"""LoopMixin: the txaio API as methods, bound to the loop an object was given (spec §2.7)."""
+"""LoopMixin: the txaio API as methods, bound to the loop an object was given.
+
+What it promises: docs/guide/loops.rst, "LoopMixin".
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from txaio.testutil import replace_loop, use_framework
 
 
 class Pinger(txaio.LoopMixin):
-    """A library class offering "pass your own loop", as the spec describes."""
+    """A library class offering "pass your own loop", as docs/guide/loops.rst describes."""
 
     def __init__(self, loop=None):
         self.use_loop(loop)

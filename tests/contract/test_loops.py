@@ -1,4 +1,4 @@
-"""Which loop txaio uses (contract points 8 and 11)."""
+"""Which loop txaio uses (docs/guide/loops.rst, "Which loop txaio uses")."""
 
 from __future__ import annotations
 

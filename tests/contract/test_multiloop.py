@@ -1,4 +1,6 @@
-"""Several asyncio loops at once, each with its own API object (spec §3.1).
+"""Several asyncio loops at once, each with its own API object.
+
+What it promises: docs/guide/loops.rst, "One API object per loop".
 
 ``txaio.with_config(loop=...)`` gives an API bound to one loop. Here two loops
 run at the same time in two real threads, each driven through its own API

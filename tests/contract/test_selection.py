@@ -1,4 +1,4 @@
-"""Selecting a framework (contract points 1 and 10)."""
+"""Selecting a framework (docs/contract.rst, "Selecting the framework")."""
 
 from __future__ import annotations
 

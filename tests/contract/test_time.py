@@ -1,4 +1,4 @@
-"""call_later and sleep on a virtual clock (contract point 9)."""
+"""call_later and sleep on a virtual clock (docs/contract.rst, "Timers")."""
 
 from __future__ import annotations
 

@@ -72,7 +72,8 @@ def test_timeouts_of_an_asyncio_task_give_timeout_errors(on_the_asyncio_reactor)
         on_the_asyncio_reactor
     )
     assert "txaio.timeout of from_asyncio: builtins.TimeoutError" in on_the_asyncio_reactor
-    # What the bridge fixes: Twisted's own Deferred.fromFuture (Twisted issue #9679).
+    # What the bridge fixes: Twisted's own Deferred.fromFuture (Twisted ticket 9679,
+    # docs/guide/applications.rst).
     assert (
         f"addTimeout of Deferred.fromFuture (Twisted's own): {ASYNCIO_CANCELLED}"
         in on_the_asyncio_reactor

@@ -18,8 +18,8 @@ run in the order they were added) and timers keep their order; events of
 *different* futures are compared as a set, because asyncio runs a gather's
 own callbacks a loop turn after the child's, Twisted in the middle of them.
 
-Generated callbacks and errbacks return their input, as the txaio spec asks
-of users (Twisted chains return values, asyncio does not); "raise" callbacks
+Generated callbacks and errbacks return their input, as docs/contract.rst advises
+users (Twisted chains return values, asyncio does not); "raise" callbacks
 raise instead.
 """
 

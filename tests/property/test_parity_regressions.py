@@ -64,7 +64,8 @@ def test_a_timer_scheduled_by_a_timer_runs_within_the_same_advance(backend):
 @pytest.mark.parametrize("backend", PARITY_BACKENDS[1:])
 def test_cancelling_a_future_nobody_listens_to_reports_nothing(backend):
     # Found: Twisted logged a Deferred cancelled with no errback when it was collected;
-    # txaio.cancel now clears that failure, as asyncio reports no cancelled future (issue 19).
+    # txaio.cancel now clears that failure, as asyncio reports no cancelled future
+    # (docs/contract.rst, "Cancellations nobody watches").
     program = [Create(False), Cancel(target=0)]
     assert run_program(program, backend)["unhandled"] == []
 
@@ -72,7 +73,7 @@ def test_cancelling_a_future_nobody_listens_to_reports_nothing(backend):
 @pytest.mark.parametrize("backend", PARITY_BACKENDS[1:])
 def test_a_failed_future_passed_to_gather_still_fails_later_callbacks(backend):
     # Found: Twisted's gather took a failed input's error, as DeferredList does;
-    # the input now keeps it (issue 11, point 9).
+    # the input now keeps it, as Autobahn relies on (docs/compatibility.rst).
     with running_on(backend) as (clock, _reported):
         future = txaio.create_future()
         txaio.reject(future, KeyError("error 0"))
