@@ -28,8 +28,6 @@ def _ruff_codes(source: str, as_path: str) -> set[str]:
             "--no-cache",
             "--output-format",
             "concise",
-            "--select",
-            "TID251,S101",
             "--stdin-filename",
             as_path,
             "-",
