@@ -22,6 +22,9 @@ from txaio.testutil import use_framework
 
 TYPING_CASES = Path(__file__).resolve().parent / "typing" / "user_types.py"
 
+#: The last line of every pyright run that checked files ("0 errors, 0 warnings, 0 informations").
+PYRIGHT_SUMMARY = re.compile(r"^\d+ errors?, \d+ warnings?, \d+ informations?", re.M)
+
 #: A result typed ``Any`` where a precise type is asserted: the checkers must refuse it.
 ANY_RESULT = """\
 from typing import Any
@@ -125,8 +128,10 @@ def _pyright(path: Path) -> subprocess.CompletedProcess[str]:
         timeout=600,
         check=False,
     )
-    if "error" not in process.stdout and process.returncode not in (0, 1):
-        pytest.skip(f"pyright could not run here: {process.stderr.strip()[:200]}")
+    if not PYRIGHT_SUMMARY.search(process.stdout):
+        # pyright did not check anything: it could not start (it needs Node.js, which nodeenv
+        # downloads where none is installed, and a machine without the internet cannot).
+        pytest.skip(f"pyright could not run here: {process.stderr.strip()[-300:]}")
     return process
 
 
@@ -166,10 +171,12 @@ def test_before_selection_the_signature_is_the_real_one(name):
 def test_before_selection_help_shows_the_real_signature():
     with use_framework(None):
         text = pydoc.render_doc(txaio.timeout, renderer=pydoc.plaintext)
-    assert (
-        "timeout(future_or_coroutine: 'Future[T] | Coroutine[Any, Any, T]', seconds: 'float')"
-        in text
+    # The annotations are txaio's; whether pydoc quotes them is Python's (3.14 does not).
+    shown = re.compile(
+        r"timeout\(future_or_coroutine: '?Future\[T\] \| Coroutine\[Any, Any, T\]'?, "
+        r"seconds: '?float'?\)"
     )
+    assert shown.search(text), text
 
 
 def test_txaio_future_is_the_selected_frameworks_future_class(txaio_framework):
