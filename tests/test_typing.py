@@ -171,12 +171,10 @@ def test_before_selection_the_signature_is_the_real_one(name):
 def test_before_selection_help_shows_the_real_signature():
     with use_framework(None):
         text = pydoc.render_doc(txaio.timeout, renderer=pydoc.plaintext)
-    # The annotations are txaio's; whether pydoc quotes them is Python's (3.14 does not).
-    shown = re.compile(
-        r"timeout\(future_or_coroutine: '?Future\[T\] \| Coroutine\[Any, Any, T\]'?, "
-        r"seconds: '?float'?\)"
-    )
-    assert shown.search(text), text
+    # The annotations are txaio's; how pydoc lays them out is Python's: 3.13 wraps a long
+    # signature over several lines, 3.14 does not quote annotations. Compare without either.
+    compact = re.sub(r"\s+", "", text).replace("'", "")
+    assert "timeout(future_or_coroutine:Future[T]|Coroutine[Any,Any,T],seconds:float)" in compact
 
 
 def test_txaio_future_is_the_selected_frameworks_future_class(txaio_framework):
