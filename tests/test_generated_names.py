@@ -1,10 +1,10 @@
-"""The public names are listed once; the modules that spell them out are generated from the lists.
+"""Public functions are defined once, on ``txaio._api.API``; their spelled-out names are generated.
 
 ``tools/generate_names.py`` writes the static bindings (the facade's forwarders
-and ``__all__``, the backend modules' functions, LoopMixin's methods, API's
-logging functions) from ``txaio._api.PUBLIC_FUNCTIONS`` and
-``txaio._logging.PUBLIC_FUNCTIONS``. These tests fail when a list changed and
-the script was not run.
+and ``__all__``, the backend modules' functions, LoopMixin's methods) from the
+public methods of ``API`` (``_api.PUBLIC_FUNCTIONS`` and ``_api.LOGGING_FUNCTIONS``
+are read off the class). These tests fail when the class changed and the script
+was not run.
 """
 
 from __future__ import annotations
@@ -66,3 +66,33 @@ def test_every_listed_function_is_a_public_name_of_the_module(generator, module_
     listed = {*generator.API_FUNCTIONS, *generator.LOGGING_FUNCTIONS}
     assert listed <= set(module.__all__)
     assert all(callable(getattr(module, name)) for name in listed)
+
+
+def test_the_public_functions_are_the_public_methods_of_api_in_class_order():
+    from txaio import _api
+
+    class Toy:
+        __slots__ = ("config",)
+
+        def first(self) -> None: ...
+
+        def _helper(self) -> None: ...
+
+        second = staticmethod(len)
+
+    assert _api._public_names(Toy) == ("first", "second")
+    assert _api.PUBLIC_FUNCTIONS[:2] == ("create_future", "create_future_success")
+    assert "config" not in _api.PUBLIC_FUNCTIONS
+
+
+def test_the_logging_functions_are_the_api_names_bound_from_logging():
+    from txaio import _api
+
+    assert _api.LOGGING_FUNCTIONS == (
+        "make_logger",
+        "start_logging",
+        "set_global_log_level",
+        "get_global_log_level",
+        "add_log_categories",
+    )
+    assert not set(_api.LOGGING_FUNCTIONS) & set(_api.PUBLIC_FUNCTIONS)

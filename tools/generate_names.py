@@ -1,21 +1,22 @@
-"""Write out txaio's public names where Python needs them spelled out, from one list.
+"""Write out txaio's public names where Python needs them spelled out, from one definition.
 
-The public functions are listed once: ``txaio._api.PUBLIC_FUNCTIONS`` (the
-framework API) and ``txaio._logging.PUBLIC_FUNCTIONS`` (logging). IDEs and mypy
-only see names bound statically, so several modules bind each name by hand:
-the facade (``txaio/__init__.py``: forwarders and ``__all__``), each backend
-module (``txaio.aio``, ``txaio.tx``: the default API's bound methods),
-``LoopMixin``'s methods and ``API``'s logging functions. This script writes
-those lines, between ``# BEGIN GENERATED <region>`` and ``# END GENERATED
-<region>`` markers, from the two lists. A name a file defines by hand outside
-its regions (the facade's ``run``) is left to it.
+The public functions are the public methods of ``txaio._api.API``: the class
+body is the only list (``_api.PUBLIC_FUNCTIONS`` and ``_api.LOGGING_FUNCTIONS``
+are read off it). IDEs and mypy only see names bound statically, so several
+modules bind each name: the facade (``txaio/__init__.py``: forwarders and
+``__all__``), each backend module (``txaio.aio``, ``txaio.tx``: the default
+API's bound methods) and ``LoopMixin``'s methods. This script writes those
+lines, between ``# BEGIN GENERATED <region>`` and ``# END GENERATED
+<region>`` markers. A name a file defines by hand outside its regions (the
+facade's ``run``) is left to it.
 
 Usage::
 
     python tools/generate_names.py          # rewrite stale regions
-    python tools/generate_names.py --check  # only report them (exit 1); a test runs this
+    python tools/generate_names.py --check  # only report them (exit 1); make lint runs this
 
-Add a public function: name it in one of the two lists, run this script.
+Add a public function: define it on ``API`` (a logging function: bind it there as
+``staticmethod(_logging.<name>)``), run this script.
 """
 
 from __future__ import annotations
@@ -32,10 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "txaio"
 sys.path.insert(0, str(ROOT / "src"))
 
-from txaio import _api, _logging  # noqa: E402  (after the path is set)
+from txaio import _api  # noqa: E402  (after the path is set)
 
 API_FUNCTIONS: tuple[str, ...] = _api.PUBLIC_FUNCTIONS
-LOGGING_FUNCTIONS: tuple[str, ...] = _logging.PUBLIC_FUNCTIONS
+LOGGING_FUNCTIONS: tuple[str, ...] = _api.LOGGING_FUNCTIONS
 
 _REGION = re.compile(
     r"^(?P<indent>[ \t]*)# BEGIN GENERATED (?P<name>[\w ]+?) \(tools/generate_names\.py\)\n"
@@ -116,18 +117,12 @@ def mixin_methods(hand_written: set[str]) -> list[str]:
     return _typed_or("_method(API.{name})", _neutral(set(), static, static), set())
 
 
-def api_logging(hand_written: set[str]) -> list[str]:
-    """``API``: the logging functions, so a ``with_config`` object stands in for ``txaio.*``."""
-    return [f"{name} = staticmethod(_logging.{name})" for name in LOGGING_FUNCTIONS]
-
-
 #: file -> region name -> what writes the region's lines.
 TARGETS: dict[str, dict[str, Callable[[set[str]], list[str]]]] = {
     "__init__.py": {"functions": facade, "__all__": facade_all},
     "aio.py": {"module functions": backend_module},
     "tx.py": {"module functions": backend_module},
     "_loop_mixin.py": {"methods": mixin_methods},
-    "_api.py": {"logging functions": api_logging},
 }
 
 

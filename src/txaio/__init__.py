@@ -12,10 +12,9 @@ Layout of the package:
 - ``testutil.py`` and ``pytest_plugin.py`` help users test on both backends;
   ``_testing/`` holds the tools behind them (virtual clocks, the test backends).
 
-The names below that stand for the public functions are generated from
-``_api.PUBLIC_FUNCTIONS`` and ``_logging.PUBLIC_FUNCTIONS`` by
-``tools/generate_names.py`` (so are those of ``aio.py``, ``tx.py`` and
-``LoopMixin``).
+The names below that stand for the public functions are generated from the
+public methods of ``_api.API`` by ``tools/generate_names.py`` (so are those of
+``aio.py``, ``tx.py`` and ``LoopMixin``).
 
 Importing txaio imports neither asyncio nor Twisted: that happens when a
 framework is selected with :func:`use_asyncio` or :func:`use_twisted`.
@@ -102,9 +101,9 @@ if TYPE_CHECKING:  # API's methods, overloads and all (see _api.typed_api)
     failure_traceback = _typed_api().failure_traceback
     failure_format_traceback = _typed_api().failure_format_traceback
     call_later = _typed_api().call_later
-    call_periodic = _typed_api().call_periodic
     sleep = _typed_api().sleep
     timeout = _typed_api().timeout
+    call_periodic = _typed_api().call_periodic
     make_batched_timer = _typed_api().make_batched_timer
     with_config = _typed_api().with_config
     run_in_thread = _typed_api().run_in_thread
@@ -127,9 +126,9 @@ else:
     failure_traceback = _forwarder(API.failure_traceback)
     failure_format_traceback = _forwarder(API.failure_format_traceback)
     call_later = _forwarder(API.call_later)
-    call_periodic = _forwarder(API.call_periodic)
     sleep = _forwarder(API.sleep)
     timeout = _forwarder(API.timeout)
+    call_periodic = _forwarder(API.call_periodic)
     make_batched_timer = _forwarder(API.make_batched_timer)
     with_config = _forwarder(API.with_config)
     run_in_thread = _forwarder(API.run_in_thread)

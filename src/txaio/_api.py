@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import abc
 import time
+from types import MemberDescriptorType
 
 from txaio import _failure, _logging
 from txaio._checks import (
@@ -51,39 +52,6 @@ if TYPE_CHECKING:
     def typed_api() -> API:
         """What a type checker sees behind ``txaio.<name>`` and ``LoopMixin``'s methods."""
         raise NotImplementedError
-
-
-#: The functions every backend module exposes and selection binds into ``txaio``.
-PUBLIC_FUNCTIONS: tuple[str, ...] = (
-    "create_future",
-    "create_future_success",
-    "create_future_error",
-    "as_future",
-    "is_future",
-    "is_called",
-    "resolve",
-    "reject",
-    "cancel",
-    "add_callbacks",
-    "gather",
-    "create_failure",
-    "failure_message",
-    "failure_traceback",
-    "failure_format_traceback",
-    "is_cancelled",
-    "call_later",
-    "call_periodic",
-    "sleep",
-    "timeout",
-    "make_batched_timer",
-    "time_ns",
-    "perf_counter_ns",
-    "with_config",
-    "run",
-    "run_in_thread",
-    "call_from_thread",
-    "blocking_call_from_thread",
-)
 
 
 class _NotGiven:
@@ -532,13 +500,11 @@ class API(abc.ABC):
     # Loggers are process-wide, not per loop; they are here so that an API
     # object from with_config() stands in for every txaio.* call.
 
-    # BEGIN GENERATED logging functions (tools/generate_names.py)
     make_logger = staticmethod(_logging.make_logger)
     start_logging = staticmethod(_logging.start_logging)
     set_global_log_level = staticmethod(_logging.set_global_log_level)
     get_global_log_level = staticmethod(_logging.get_global_log_level)
     add_log_categories = staticmethod(_logging.add_log_categories)
-    # END GENERATED logging functions
 
     # -- loops -----------------------------------------------------------
 
@@ -765,6 +731,28 @@ class API(abc.ABC):
     @abc.abstractmethod
     def _report_error(self, exc: BaseException) -> None:
         """Report an error nobody else will see; called inside the ``except`` block."""
+
+
+def _public_names(cls: type) -> tuple[str, ...]:
+    """The public functions ``cls``'s own body defines, in its order (slots are not functions)."""
+    return tuple(
+        name
+        for name, value in vars(cls).items()
+        if not name.startswith("_") and not isinstance(value, MemberDescriptorType)
+    )
+
+
+#: The logging functions: those of :class:`API`'s names that are ``txaio._logging``'s own.
+LOGGING_FUNCTIONS: tuple[str, ...] = tuple(
+    name for name in _public_names(API) if getattr(API, name) is getattr(_logging, name, None)
+)
+#: The framework functions: every other public name of :class:`API`. The class is the one
+#: list of txaio's public functions: a method without a leading underscore is public, and
+#: every backend module, the facade and LoopMixin bind it (tools/generate_names.py writes
+#: those lines from these two tuples; selection binds these into ``txaio``).
+PUBLIC_FUNCTIONS: tuple[str, ...] = tuple(
+    name for name in _public_names(API) if name not in LOGGING_FUNCTIONS
+)
 
 
 class _Timeout:

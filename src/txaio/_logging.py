@@ -62,7 +62,6 @@ if TYPE_CHECKING:
     Event = dict[str, Any]
 
 __all__ = [
-    "PUBLIC_FUNCTIONS",
     "STDLIB_SINK",
     "InvalidLogLevel",
     "LogSink",
@@ -81,15 +80,6 @@ __all__ = [
     "set_global_log_level",
     "start_logging",
 ]
-
-#: The logging functions ``txaio`` and both backend modules export.
-PUBLIC_FUNCTIONS: tuple[str, ...] = (
-    "make_logger",
-    "start_logging",
-    "set_global_log_level",
-    "get_global_log_level",
-    "add_log_categories",
-)
 
 #: Position of each level in ``log_levels``: a logger at level ``A`` emits a
 #: call at level ``L`` when ``_RANK[L] <= _RANK[A]`` ("none" is 0: nothing).

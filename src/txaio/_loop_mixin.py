@@ -111,7 +111,7 @@ class LoopMixin:
         api: API | None = self.__dict__.get(_API_ATTRIBUTE)
         return api if api is not None else _api.current()
 
-    # -- the txaio API, from the lists in _api.py and _logging (tools/generate_names.py);
+    # -- the txaio API, from the public methods of API (tools/generate_names.py);
     # the framework-neutral functions are the same whatever the loop, also before selection
 
     # BEGIN GENERATED methods (tools/generate_names.py)
@@ -132,9 +132,9 @@ class LoopMixin:
         failure_traceback = _typed_api().failure_traceback
         failure_format_traceback = _typed_api().failure_format_traceback
         call_later = _typed_api().call_later
-        call_periodic = _typed_api().call_periodic
         sleep = _typed_api().sleep
         timeout = _typed_api().timeout
+        call_periodic = _typed_api().call_periodic
         make_batched_timer = _typed_api().make_batched_timer
         with_config = _typed_api().with_config
         run = _typed_api().run
@@ -158,9 +158,9 @@ class LoopMixin:
         failure_traceback = _method(API.failure_traceback)
         failure_format_traceback = _method(API.failure_format_traceback)
         call_later = _method(API.call_later)
-        call_periodic = _method(API.call_periodic)
         sleep = _method(API.sleep)
         timeout = _method(API.timeout)
+        call_periodic = _method(API.call_periodic)
         make_batched_timer = _method(API.make_batched_timer)
         with_config = _method(API.with_config)
         run = _method(API.run)

@@ -61,6 +61,7 @@ __all__ = [
     "config",
     "log_levels",
     *_api.PUBLIC_FUNCTIONS,
+    *_api.LOGGING_FUNCTIONS,
 ]
 
 _get_running_loop = asyncio._get_running_loop
@@ -710,9 +711,9 @@ failure_traceback = _default.failure_traceback
 failure_format_traceback = _default.failure_format_traceback
 is_cancelled = _default.is_cancelled
 call_later = _default.call_later
-call_periodic = _default.call_periodic
 sleep = _default.sleep
 timeout = _default.timeout
+call_periodic = _default.call_periodic
 make_batched_timer = _default.make_batched_timer
 time_ns = _default.time_ns
 perf_counter_ns = _default.perf_counter_ns
@@ -734,5 +735,3 @@ add_log_categories = _logging.add_log_categories
 # on asyncio its standard-library sink is used as it is.
 
 _logging.register_sink("asyncio", _logging.STDLIB_SINK)
-
-__all__ += _logging.PUBLIC_FUNCTIONS

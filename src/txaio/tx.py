@@ -88,6 +88,7 @@ __all__ = [
     "log_levels",
     "to_asyncio",
     *_api.PUBLIC_FUNCTIONS,
+    *_api.LOGGING_FUNCTIONS,
 ]
 
 IFailedFuture.register(Failure)
@@ -867,9 +868,9 @@ failure_traceback = _default.failure_traceback
 failure_format_traceback = _default.failure_format_traceback
 is_cancelled = _default.is_cancelled
 call_later = _default.call_later
-call_periodic = _default.call_periodic
 sleep = _default.sleep
 timeout = _default.timeout
+call_periodic = _default.call_periodic
 make_batched_timer = _default.make_batched_timer
 time_ns = _default.time_ns
 perf_counter_ns = _default.perf_counter_ns
@@ -1032,5 +1033,3 @@ def _output_observer(output: _logging.Output) -> Callable[[dict[str, Any]], None
 
 
 _logging.register_sink("twisted", TwistedLogSink())
-
-__all__ += _logging.PUBLIC_FUNCTIONS
