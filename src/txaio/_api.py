@@ -66,6 +66,10 @@ class _NotGiven:
 #: Marks a parameter the caller did not pass.
 NOT_GIVEN: Any = _NotGiven()
 
+#: What an error raised by a timer's function (``call_later``, batched timers,
+#: ``call_periodic``) is reported as, on both backends (``API._report_error``).
+TIMER_ERROR_MESSAGE = "Unhandled error in a txaio timer call"
+
 
 class Config:
     """Where an API finds its event loop: ``loop``, an asyncio loop or a Twisted reactor.
@@ -730,7 +734,11 @@ class API(abc.ABC):
 
     @abc.abstractmethod
     def _report_error(self, exc: BaseException) -> None:
-        """Report an error nobody else will see; called inside the ``except`` block."""
+        """Report an error nobody else will see; called inside the ``except`` block.
+
+        Both backends report it with the words of :data:`TIMER_ERROR_MESSAGE`: to the
+        loop's exception handler on asyncio, as a failure on Twisted's log.
+        """
 
 
 def _public_names(cls: type) -> tuple[str, ...]:

@@ -490,7 +490,7 @@ class AsyncioAPI(API):
 
     def _report_error(self, exc: BaseException) -> None:
         loop = self._loop()
-        context = {"message": "Unhandled error in a txaio timer call", "exception": exc}
+        context = {"message": _api.TIMER_ERROR_MESSAGE, "exception": exc}
         try:
             loop.call_exception_handler(context)
         except AttributeError:

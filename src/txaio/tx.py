@@ -565,7 +565,7 @@ class TwistedAPI(API):
             raise
 
     def _report_error(self, exc: BaseException) -> None:
-        _log.failure("Unhandled error in a txaio timer call", Failure(exc))
+        _log.failure(_api.TIMER_ERROR_MESSAGE, Failure(exc))
 
 
 def _nothing() -> None:
