@@ -38,12 +38,13 @@ demo: $(STAMP)
 			|| { echo "== $$example: OUTPUT DIFFERS"; diff $(VENV)/demo-asyncio.txt $(VENV)/demo-twisted.txt; exit 1; }; \
 	done
 
-## lint: the generated names are current, ruff (lint and format check), mypy --strict
+## lint: the generated names are current, ruff (lint and format check), mypy --strict (src/,
+## tools/, bench/)
 lint: $(STAMP)
 	$(BIN)/python tools/generate_names.py --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict src/
+	$(BIN)/mypy --strict src/ tools/ bench/
 
 ## docs: build the Sphinx documentation, warnings as errors
 docs: $(STAMP)

@@ -13,6 +13,7 @@ floor next to txaio so the distance that is txaio's own is visible.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import MethodType
 from typing import Any
 
@@ -26,7 +27,9 @@ class AsyncioFloor:
         """With ``loop``, the floor of txaio with ``txaio.config.loop`` set: no loop lookup."""
         import asyncio
 
-        running_loop = asyncio._get_running_loop if loop is None else lambda: loop
+        running_loop: Callable[[], Any] = (
+            asyncio._get_running_loop if loop is None else lambda: loop
+        )
 
         def _done(callbacks: tuple[Any, Any], future: Any) -> None:
             error = future.exception()

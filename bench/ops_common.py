@@ -141,7 +141,11 @@ def batched_results(
     for size in sizes:
         timer = txaio.make_batched_timer(BUCKET_SECONDS)
         timers.append(timer)
-        outstanding.append(in_loop(lambda count, timer=timer: _fill(timer, count))(size))
+
+        def fill(count: int, timer: Any = timer) -> Any:
+            return _fill(timer, count)
+
+        outstanding.append(in_loop(fill)(size))
     rng = random.Random(7)
     delays = [100.0 + 100.0 * rng.random() for _ in range(scale["batched_ops"])]
 
@@ -153,7 +157,7 @@ def batched_results(
                 call_later(delay, unexpected, None).cancel()
             return now_ns() - t0
 
-        return in_loop(timed)  # type: ignore[no-any-return]
+        return in_loop(timed)
 
     gc.freeze()  # a million live handles: keep the collector from walking them every round
     try:

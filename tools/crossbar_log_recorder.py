@@ -15,7 +15,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from twisted.logger import ILogObserver
 
 
 def describe_type(value: object) -> str | None:
@@ -58,7 +61,7 @@ def install(directory: str) -> None:
         stream.write(line + "\n")
         stream.flush()
 
-    globalLogPublisher.addObserver(record)
+    globalLogPublisher.addObserver(cast("ILogObserver", record))  # a function is an observer
 
 
 if os.environ.get("TXAIO_SMOKE_LOG_DIR"):

@@ -413,8 +413,9 @@ def wamp_client(url: str) -> int:
 
                 asyncio.get_event_loop().stop()
             else:
-                from twisted.internet import reactor
+                from twisted.internet import reactor as installed
 
+                reactor: Any = installed  # the module stands for the reactor
                 if reactor.running:
                     reactor.stop()
 
