@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import abc
 import time
-from types import MemberDescriptorType
 
 from txaio import _failure, _logging
 from txaio._checks import (
@@ -743,11 +742,8 @@ class API(abc.ABC):
 
 def _public_names(cls: type) -> tuple[str, ...]:
     """The public functions ``cls``'s own body defines, in its order (slots are not functions)."""
-    return tuple(
-        name
-        for name, value in vars(cls).items()
-        if not name.startswith("_") and not isinstance(value, MemberDescriptorType)
-    )
+    slots = getattr(cls, "__slots__", ())
+    return tuple(name for name in vars(cls) if not name.startswith("_") and name not in slots)
 
 
 #: The logging functions: those of :class:`API`'s names that are ``txaio._logging``'s own.
