@@ -100,6 +100,21 @@ def test_importing_txaio_imports_neither_asyncio_nor_twisted():
     assert out.strip() == "[]"
 
 
+def test_importing_txaio_loads_no_standard_library_module_beyond_two_small_ones():
+    """CONTRIBUTING.md, "Import time": ``import txaio`` loads its own modules and, of the
+    standard library, only ``__future__`` and ``_string`` (a C module); each other module
+    (``types``, ``typing``, ``logging`` ...) would cost hundreds of microseconds."""
+    code = (
+        "import sys; before = set(sys.modules); import txaio\n"
+        "print(' '.join(sorted(n for n in set(sys.modules) - before"
+        " if n.split('.')[0] != 'txaio')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert set(out.split()) <= {"__future__", "_string"}
+
+
 @pytest.mark.parametrize("name", ["asyncio", "twisted"])
 def test_importing_with_module_selects_that_framework(name):
     code = f"import txaio, txaio.with_{name} as t; print(txaio._explicit_framework, t.is_future)"
