@@ -7,8 +7,10 @@ Layout of the package:
 - ``_api.py`` is the backend contract (class ``API``) and the code shared by
   both backends; ``aio.py`` (asyncio) and ``tx.py`` (Twisted) implement it.
 - ``_failure.py`` (errors), ``_batched.py`` (batched timers) and
-  ``_logging.py`` (loggers) are framework-neutral cores; ``_checks.py`` holds
-  every argument check, ``_run.py`` what both backends' :func:`run` share.
+  ``_logging.py`` (loggers) are framework-neutral cores; ``_log_output.py``
+  writes the output of :func:`start_logging` (imported only by that call);
+  ``_checks.py`` holds every argument check, ``_run.py`` what both backends'
+  :func:`run` share.
 - ``testutil.py`` and ``pytest_plugin.py`` help users test on both backends;
   ``_testing/`` holds the tools behind them (virtual clocks, the test backends).
 

@@ -48,6 +48,14 @@ def safe_str(value: object) -> str:
         return f"<{type(value).__name__} instance: str() raised {type(exc).__name__}>"
 
 
+def safe_repr(value: object) -> str:
+    """``repr(value)`` that never raises."""
+    try:
+        return repr(value)
+    except Exception as exc:
+        return f"<{type(value).__name__} instance: repr() raised {type(exc).__name__}>"
+
+
 def failure_message(fail: IFailedFuture) -> str:
     """``"ExceptionName: message"`` on one line, the same on every backend."""
     value = fail.value

@@ -16,9 +16,9 @@ builds the *event*, a dict of the caller's values plus ``log_format``,
   (``txaio.tx`` holds that *sink*).
 
 Everything else is shared: the levels, the no-op methods of switched-off
-levels, the message format (:func:`format_message`), log categories, the
-output line of :func:`start_logging` (:func:`format_line`) and the rule that
-a log call never raises into its caller.
+levels, the message format (:func:`format_message`), log categories,
+:func:`start_logging` and the rule that a log call never raises into its
+caller.
 
 A switched-off level costs one call of an empty function: each logger holds
 its six level methods as instance attributes, bound either to a per-level
@@ -29,10 +29,13 @@ Importing this module imports neither :mod:`logging` nor :mod:`threading`:
 they are imported when a message is first emitted or output is started.
 
 One module with six sections (global state, loggers, publishing, formatting,
-sinks, output). It is one file on purpose: split into a package of six
-single-purpose modules (tried once) it read better, but ``import txaio`` took
-measurably longer (every module file has a fixed cost to import; ``make
-bench`` row 8 times it), so the sections stay sections.
+sinks, output), and one seam: writing the output (the stream, its lines and
+timestamps, the root logger's handler) is :mod:`txaio._log_output`, imported
+by :func:`start_logging` only. Every module that ``import txaio`` loads has
+a fixed cost (``make bench`` row 8 times it): a package of six modules
+(tried once) read better but imported measurably slower, so the sections
+that every program needs stay sections of this file, and only what a
+program that never starts output does not need is a module of its own.
 """
 
 from __future__ import annotations
@@ -42,22 +45,17 @@ import sys
 import time
 from _weakref import ref as _weak_ref  # the C type behind weakref.ref: `import weakref` is slower
 
-from txaio._failure import (
-    FailedFuture,
-    failure_message,
-    format_traceback,
-    safe_str,
-    traceback_of,
-)
+from txaio._failure import FailedFuture, failure_message, safe_repr, safe_str
 from txaio.interfaces import IFailedFuture, ILogger, log_levels
 
 TYPE_CHECKING = False  # importing typing is slow (make bench times it); mypy reads True
 if TYPE_CHECKING:
     import logging
-    import threading
     from collections.abc import Callable, Mapping
-    from types import FrameType, TracebackType
+    from types import FrameType
     from typing import Any
+
+    from txaio._log_output import Output
 
     Event = dict[str, Any]
 
@@ -67,13 +65,10 @@ __all__ = [
     "LogSink",
     "Logger",
     "LoggerMadeDirectly",
-    "Output",
     "StdlibLogger",
     "StdlibSink",
     "add_log_categories",
-    "format_line",
     "format_message",
-    "format_time",
     "get_global_log_level",
     "make_logger",
     "safe_str",
@@ -545,10 +540,15 @@ def _publish(
         )
 
 
+def _stderr() -> Any:
+    """The standard error of the selected framework's sink (Twisted may redirect sys.stderr)."""
+    return _sink.stderr()
+
+
 def _report(problem: str) -> None:
     """Tell standard error about a logging problem that has nowhere else to go."""
     try:
-        stderr = _sink.stderr()
+        stderr = _stderr()
         stderr.write(f"txaio: {problem}\n")
         stderr.flush()
     except Exception:
@@ -558,14 +558,6 @@ def _report(problem: str) -> None:
 def report_error(exc: BaseException, doing: str) -> None:
     """Tell standard error that ``doing`` failed with ``exc`` (for sinks and observers)."""
     _report(f"logging failed while {doing}: {type(exc).__name__}: {safe_str(exc)}")
-
-
-def safe_repr(value: object) -> str:
-    """``repr(value)`` that never raises."""
-    try:
-        return repr(value)
-    except Exception as exc:
-        return f"<{type(value).__name__} instance: repr() raised {type(exc).__name__}>"
 
 
 # -- formatting: shared by every sink and by the output ----------------------------------
@@ -605,56 +597,6 @@ def format_message(event: Mapping[str, Any]) -> str:
         note = f"[txaio: {'; '.join(problems)}]"
         text = f"{text} {note}" if text else note
     return text
-
-
-_last_time: tuple[int, str] = (0, "")  # (whole second, its text): lines come in bursts
-
-
-def format_time(when: float) -> str:
-    """``when`` as ISO 8601 local time with its UTC offset: ``2016-01-21T01:02:03-0100``."""
-    global _last_time
-    second = int(when // 1)
-    if _last_time[0] == second and _last_time[1]:
-        return _last_time[1]
-    local = time.localtime(second)
-    offset = local.tm_gmtoff or 0
-    sign = "-" if offset < 0 else "+"
-    hours, minutes = divmod(abs(offset) // 60, 60)
-    text = f"{time.strftime('%Y-%m-%dT%H:%M:%S', local)}{sign}{hours:02d}{minutes:02d}"
-    _last_time = (second, text)
-    return text
-
-
-def format_line(when: float | None, message: str, traceback: str | None = None) -> str:
-    """One output line: ``<time> <message>``, then the traceback if there is one.
-
-    ``when`` is seconds since the epoch (None: now). A message that ends
-    with newlines (a formatted traceback, say) gets no blank line after it.
-    """
-    message = message.rstrip("\n")
-    line = f"{format_time(time.time() if when is None else when)} {message}\n"
-    if traceback:
-        line += traceback if traceback.endswith("\n") else traceback + "\n"
-    return line
-
-
-def failure_traceback_text(failure: object) -> str:
-    """The traceback text of an IFailedFuture (txaio's or a Twisted ``Failure``); never raises."""
-    try:
-        value: BaseException = failure.value  # type: ignore[attr-defined]
-        return format_traceback(value, traceback_of(failure))  # type: ignore[arg-type]
-    except Exception as exc:
-        return f"(no traceback: {type(exc).__name__}: {safe_str(exc)})\n"
-
-
-def exc_info_traceback_text(
-    exc_info: tuple[type[BaseException], BaseException, TracebackType | None],
-) -> str:
-    """The traceback text of a ``sys.exc_info()`` triple; never raises."""
-    try:
-        return format_traceback(exc_info[1], exc_info[2])
-    except Exception as exc:
-        return f"(no traceback: {type(exc).__name__}: {safe_str(exc)})\n"
 
 
 # -- sinks: how a framework's loggers deliver events ------------------------------------
@@ -838,78 +780,11 @@ def use_framework_sink(framework: str | None) -> None:
         sink.start_output(_output)
 
 
-# -- output: start_logging ---------------------------------------------------------------
+# -- output: start_logging (the writing itself is txaio._log_output) --------------------
 
-
-class Output:
-    """The stream :func:`start_logging` writes to, text or binary; writing never raises.
-
-    If the stream fails (closed, broken pipe...), the line goes to standard
-    error instead, and the failure is reported there once.
-    """
-
-    def __init__(self, stream: Any) -> None:
-        import io
-        import threading
-
-        self.stream = stream
-        self.binary = isinstance(stream, (io.RawIOBase, io.BufferedIOBase))
-        self.reported = False
-        self._writing: threading.local = threading.local()
-
-    def emit(self, when: float | None, message: str, traceback: str | None = None) -> None:
-        """Write one log line."""
-        self.write(format_line(when, message, traceback))
-
-    def write(self, text: str) -> None:
-        """Write ``text`` to the stream and flush it, or fall back to standard error.
-
-        A line logged while writing (a stream that logs, such as Twisted's
-        redirected standard output) is dropped rather than looping forever.
-        """
-        if getattr(self._writing, "active", False):
-            return
-        self._writing.active = True
-        try:
-            self._write(text)
-        except Exception as exc:
-            self._fall_back(text, exc)
-        finally:
-            self._writing.active = False
-
-    def _write(self, text: str) -> None:
-        stream = self.stream
-        if self.binary:
-            stream.write(text.encode("utf-8", "backslashreplace"))
-        else:
-            try:
-                stream.write(text)
-            except TypeError:  # a binary stream we did not recognise
-                stream.write(text.encode("utf-8", "backslashreplace"))
-                self.binary = True
-        flush = getattr(stream, "flush", None)
-        if flush is not None:
-            flush()
-
-    def _fall_back(self, text: str, exc: Exception) -> None:
-        try:
-            stderr = _sink.stderr()
-            if not self.reported:
-                self.reported = True
-                stderr.write(
-                    f"txaio: could not write log output to {safe_repr(self.stream)} "
-                    f"({type(exc).__name__}: {safe_str(exc)}); "
-                    "log lines go to standard error instead\n"
-                )
-            stderr.write(text)
-            stderr.flush()
-        except Exception:
-            pass  # standard error is broken too: nothing is left to tell
-
-
+#: The stream start_logging writes to, and whether logging began (also with ``out=None``).
 _output: Output | None = None
 _started = False
-_root_handler: Any = None
 
 
 class _Stdout:
@@ -950,70 +825,26 @@ def start_logging(out: Any = STDOUT, level: str = "info") -> None:
         )
     stop_logging()
     if out is not None:
-        _output = Output(out)
-    set_global_log_level(level)
+        from txaio._log_output import Output  # only output needs it: import txaio stays cheap
+
+        _output = Output(out, _stderr)
+    set_global_log_level(level)  # with an output, this also sets the root logger's level
     if _output is not None:
-        _install_root_handler(_output)
+        _output.show_stdlib_records()
     _started = True
     _sink.start_output(_output)
 
 
 def stop_logging() -> None:
     """Undo :func:`start_logging` (its handler and observer go); the levels stay."""
-    global _output, _root_handler, _started
+    global _output, _started
     if not _started:
         return
     _sink.stop_output()
-    if _root_handler is not None:
-        _stdlib().getLogger().removeHandler(_root_handler)
-        _root_handler = None
+    if _output is not None:
+        _output.stop()
     _output = None
     _started = False
-
-
-def _install_root_handler(output: Output) -> None:
-    """Show standard library records in ``output``, at the global level (like basicConfig)."""
-    global _root_handler
-    root = _stdlib().getLogger()
-    root.setLevel(STDLIB_LEVELS[_global_level])
-    _root_handler = _handler_class()(output)
-    root.addHandler(_root_handler)
-
-
-_handler_type: Any = None
-
-
-def _handler_class() -> Any:
-    """The ``logging.Handler`` that writes records to an :class:`Output` (made once)."""
-    global _handler_type
-    if _handler_type is not None:
-        return _handler_type
-    stdlib = _stdlib()
-
-    class OutputHandler(stdlib.Handler):  # type: ignore[misc,name-defined]
-        """Writes each record as ``<time> <message>`` (plus traceback) to an Output."""
-
-        def __init__(self, output: Output) -> None:
-            super().__init__()
-            self.output = output
-
-        def emit(self, record: logging.LogRecord) -> None:
-            try:
-                message = record.getMessage()
-            except Exception as exc:
-                message = (
-                    f"{safe_str(record.msg)} [txaio: could not format the message: "
-                    f"{type(exc).__name__}: {safe_str(exc)}]"
-                )
-            traceback = None
-            if record.exc_info and record.exc_info[1] is not None:
-                traceback = exc_info_traceback_text(record.exc_info)
-            if record.stack_info:
-                traceback = (traceback or "") + record.stack_info + "\n"
-            self.output.emit(record.created, message, traceback)
-
-    _handler_type = OutputHandler
-    return OutputHandler
 
 
 def level_shown(level: str) -> bool:

@@ -731,7 +731,8 @@ add_log_categories = _logging.add_log_categories
 
 
 # -- logging: txaio loggers write to the standard library's logging ----------
-# Levels, formatting, categories and start_logging are shared (txaio._logging);
+# Levels, formatting, categories and start_logging are shared (txaio._logging;
+# the output it starts is txaio._log_output);
 # on asyncio its standard-library sink is used as it is.
 
 _logging.register_sink("asyncio", _logging.STDLIB_SINK)

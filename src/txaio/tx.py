@@ -77,6 +77,7 @@ from txaio.interfaces import IFailedFuture, log_levels
 TYPE_CHECKING = False  # mypy reads True
 if TYPE_CHECKING:
     from txaio._api import T
+    from txaio._log_output import Output
 
 __all__ = [
     "LogLevel",
@@ -892,7 +893,8 @@ from_asyncio = _default.from_asyncio
 
 
 # -- logging: txaio loggers write to twisted.logger ---------------------------
-# Levels, formatting, categories and start_logging are shared (txaio._logging);
+# Levels, formatting, categories and start_logging are shared (txaio._logging;
+# the output it starts is txaio._log_output);
 # under each txaio logger is a twisted.logger.Logger, so txaio events are plain
 # Twisted events (trace is Twisted's debug, with txaio_trace=True), and the
 # output shows Twisted's own events (twisted.logger and legacy twisted.python.log).
@@ -961,7 +963,7 @@ class TwistedLogSink(_logging.LogSink):
         else:
             logger.failure(format, failure, LogLevel.critical, **values)
 
-    def start_output(self, output: _logging.Output | None) -> None:
+    def start_output(self, output: Output | None) -> None:
         if output is not None:
             self._observer = observer = cast("ILogObserver", _output_observer(output))
             globalLogPublisher.addObserver(observer)
@@ -1006,8 +1008,9 @@ def _publish_by_hand(logger: Any, level: LogLevel, format: object, values: dict[
     (observer if observer is not None else globalLogPublisher)(values)
 
 
-def _output_observer(output: _logging.Output) -> Callable[[dict[str, Any]], None]:
+def _output_observer(output: Output) -> Callable[[dict[str, Any]], None]:
     """A Twisted log observer that writes events as txaio output lines."""
+    from txaio._log_output import failure_traceback_text  # loaded by start_logging already
 
     def observe(event: dict[str, Any]) -> None:
         try:
@@ -1024,7 +1027,7 @@ def _output_observer(output: _logging.Output) -> Callable[[dict[str, Any]], None
                 message = _logging.safe_str(event.get("why") or "Unhandled Error")
             else:
                 message = formatEvent(event)
-            traceback = None if failure is None else _logging.failure_traceback_text(failure)
+            traceback = None if failure is None else failure_traceback_text(failure)
             output.emit(event.get("log_time"), message, traceback)
         except Exception as exc:
             _logging.report_error(exc, "showing a Twisted log event")

@@ -508,6 +508,28 @@ def test_import_and_switched_off_calls_import_no_heavy_module():
     assert out.strip() == "[]"
 
 
+def test_the_output_module_is_imported_by_start_logging_only():
+    # Loggers, log calls, failures and start_logging(None) write no output:
+    # txaio._log_output (the stream, its lines, the root handler) stays unloaded.
+    code = (
+        "import io, sys, txaio\n"
+        "log = txaio.make_logger()\n"
+        "log.info('on {x}', x=1)\n"
+        "try:\n"
+        "    1 / 0\n"
+        "except ZeroDivisionError:\n"
+        "    log.failure('failed')\n"
+        "txaio.start_logging(out=None)\n"
+        "print('txaio._log_output' in sys.modules)\n"
+        "txaio.start_logging(out=io.StringIO())\n"
+        "print('txaio._log_output' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["False", "True"]
+
+
 def test_functions_work_before_a_framework_is_selected(captured):
     with use_framework(None):
         txaio.start_logging(out=captured)

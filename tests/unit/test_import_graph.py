@@ -104,6 +104,7 @@ def test_the_graph_sees_the_imports_it_must():
     # TYPE_CHECKING ones: else the cycle test below could pass by seeing nothing.
     assert "txaio._api" in GRAPH["txaio"]  # top level
     assert "txaio._periodic" in GRAPH["txaio._api"]  # inside a method
+    assert "txaio._log_output" in GRAPH["txaio._logging"]  # inside start_logging
     assert {"txaio.aio", "txaio.tx"} <= GRAPH["txaio._selection"]  # by name
     assert "txaio._api" not in GRAPH["txaio.interfaces"]  # only under TYPE_CHECKING
 
