@@ -384,22 +384,22 @@ class API(abc.ABC):
 
     def failure_message(self, fail: IFailedFuture) -> str:
         """``"ExceptionName: message"`` on one line."""
-        failure = _failure.as_failure(fail)
-        if failure is None:
+        checked = _failure.as_failure(fail)
+        if checked is None:
             return _failure.not_a_failure("failure_message()", fail)
-        return _failure.failure_message(failure)
+        return _failure.failure_message(checked)
 
     def failure_traceback(self, fail: IFailedFuture) -> TracebackType | None:
         """The Python traceback object of ``fail`` (None if it is not a failure)."""
-        failure = _failure.as_failure(fail)
-        return None if failure is None else _failure.traceback_of(failure)
+        checked = _failure.as_failure(fail)
+        return None if checked is None else _failure.traceback_of(checked)
 
     def failure_format_traceback(self, fail: IFailedFuture) -> str:
         """A normal Python traceback text for ``fail``."""
-        failure = _failure.as_failure(fail)
-        if failure is None:
+        checked = _failure.as_failure(fail)
+        if checked is None:
             return _failure.not_a_failure("failure_format_traceback()", fail) + "\n"
-        return _failure.format_traceback(failure.value, _failure.traceback_of(failure))
+        return _failure.format_traceback(checked.value, _failure.traceback_of(checked))
 
     # A predicate rather than a helper that never raises: see _failure.is_cancelled.
     is_cancelled = staticmethod(_failure.is_cancelled)

@@ -31,13 +31,13 @@ class FailedFuture(IFailedFuture):
 
 def current_exception(caller: str) -> BaseException:
     """The exception being handled now; a clear error when there is none."""
-    value = sys.exc_info()[1]
-    if value is None:
+    exc = sys.exc_info()[1]
+    if exc is None:
         raise RuntimeError(
             f"{caller} needs an exception: call it inside an 'except' block "
             "or pass the exception explicitly"
         )
-    return value
+    return exc
 
 
 def safe_str(value: object) -> str:
@@ -58,15 +58,15 @@ def safe_repr(value: object) -> str:
 
 def failure_message(fail: IFailedFuture) -> str:
     """``"ExceptionName: message"`` on one line, the same on every backend."""
-    value = fail.value
-    return f"{type(value).__name__}: {safe_str(value)}"
+    exc = fail.value
+    return f"{type(exc).__name__}: {safe_str(exc)}"
 
 
-def format_traceback(value: BaseException, tb: TracebackType | None) -> str:
-    """A normal Python traceback text for ``value`` raised at ``tb``."""
+def format_traceback(exc: BaseException, tb: TracebackType | None) -> str:
+    """A normal Python traceback text for ``exc`` raised at ``tb``."""
     import traceback  # only when formatting: it is slow to import
 
-    return "".join(traceback.format_exception(type(value), value, tb))
+    return "".join(traceback.format_exception(type(exc), exc, tb))
 
 
 def traceback_of(fail: IFailedFuture) -> TracebackType | None:
@@ -118,12 +118,12 @@ def is_cancelled(fail: IFailedFuture | BaseException) -> bool:
     helpers it raises (``TypeError``) for anything else: the answer decides
     what the errback does, and a wrong question must not get a silent ``False``.
     """
-    value = fail.value if isinstance(fail, IFailedFuture) else fail
-    if not isinstance(value, BaseException):
+    exc = fail.value if isinstance(fail, IFailedFuture) else fail
+    if not isinstance(exc, BaseException):
         raise TypeError(f"fail must be an IFailedFuture or an exception, got {type(fail).__name__}")
     modules = sys.modules
     for module_name, class_name in _CANCELLED_ERRORS:
         module = modules.get(module_name)
-        if module is not None and isinstance(value, getattr(module, class_name)):
+        if module is not None and isinstance(exc, getattr(module, class_name)):
             return True
     return False

@@ -75,8 +75,7 @@ def format_line(when: float | None, message: str, traceback: str | None = None) 
 def failure_traceback_text(fail: object) -> str:
     """The traceback text of an IFailedFuture (txaio's or a Twisted ``Failure``); never raises."""
     try:
-        value: BaseException = fail.value  # type: ignore[attr-defined]
-        return format_traceback(value, traceback_of(fail))  # type: ignore[arg-type]
+        return format_traceback(fail.value, traceback_of(fail))  # type: ignore[attr-defined,arg-type]
     except Exception as exc:
         return f"(no traceback: {type(exc).__name__}: {safe_str(exc)})\n"
 

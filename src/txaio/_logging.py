@@ -189,19 +189,21 @@ class _Target:
     and selecting a framework can swap the framework logger in place.
     """
 
-    __slots__ = ("factory", "logger", "namespace", "observer")
+    __slots__ = ("logger", "logger_class", "namespace", "observer")
 
-    def __init__(self, namespace: str, factory: Any, observer: Any) -> None:
+    def __init__(self, namespace: str, logger_class: Any, observer: Any) -> None:
         self.namespace = namespace
-        self.factory = factory
+        #: The framework logger class given to make_logger (``logger=``), or None:
+        #: the selected framework's (its sink's ``logger_class``).
+        self.logger_class = logger_class
         self.observer = observer
         self.logger: Any = None
         self.connect()
 
     def connect(self) -> None:
         """Make the framework logger: the given class, else the selected framework's."""
-        factory = self.factory if self.factory is not None else _sink.logger_class
-        self.logger = factory(namespace=self.namespace, observer=self.observer)
+        logger_class = self.logger_class if self.logger_class is not None else _sink.logger_class
+        self.logger = logger_class(namespace=self.namespace, observer=self.observer)
 
 
 def _emitter(target: _Target, level: str) -> Callable[..., None]:
@@ -267,8 +269,8 @@ class Logger(ILogger):
             namespace = _caller_namespace(sys._getframe(1))
         self._setup(level, logger, namespace, observer)
 
-    def _setup(self, level: str | None, factory: Any, namespace: str, observer: Any) -> None:
-        self._target = target = _Target(namespace, factory, observer)
+    def _setup(self, level: str | None, logger_class: Any, namespace: str, observer: Any) -> None:
+        self._target = target = _Target(namespace, logger_class, observer)
         self._emitters = tuple(_emitter(target, name) for name in _METHOD_LEVELS)
         self._keep = level is not None
         self._bind(_global_level if level is None else level)
@@ -344,11 +346,11 @@ class Logger(ILogger):
         fail: IFailedFuture | None = None
         problem = None
         if failure is None:
-            value = sys.exc_info()[1]
-            if value is None:
+            exc = sys.exc_info()[1]
+            if exc is None:
                 problem = "failure() was called outside an 'except' block and without a failure"
             else:
-                fail = FailedFuture(value, value.__traceback__)
+                fail = FailedFuture(exc, exc.__traceback__)
         elif isinstance(failure, IFailedFuture):
             fail = failure
         elif isinstance(failure, BaseException):
@@ -573,10 +575,10 @@ def format_message(event: Mapping[str, Any]) -> str:
     format = event.get("log_format")
     problems: list[str] = []
     if format is None:
-        failure = event.get("log_failure")
+        fail = event.get("log_failure")
         category = event.get("log_category")
-        if failure is not None:
-            text = failure_message(failure)
+        if fail is not None:
+            text = failure_message(fail)
         elif category is not None:
             text = ""
             problems.append(f"log_category {safe_repr(category)} has no format")
@@ -692,13 +694,13 @@ class StdlibLogger:
     def failure(
         self,
         format: object = None,
-        failure: IFailedFuture | None = None,
+        fail: IFailedFuture | None = None,
         level: str = "critical",
         /,
         **values: Any,
     ) -> None:
-        """Log ``failure`` (with its traceback) at ``level``."""
-        values["log_failure"] = failure
+        """Log ``fail`` (with its traceback) at ``level``."""
+        values["log_failure"] = fail
         self.emit(level, format, **values)
 
 
@@ -715,11 +717,11 @@ def _stdlib_record(event: Event) -> None:
     number = STDLIB_LEVELS.get(event["log_level"], STDLIB_LEVELS["error"])
     if _output is None and not logger.isEnabledFor(number):
         return
-    failure = event.get("log_failure")
+    fail = event.get("log_failure")
     exc_info = None
-    if failure is not None:
-        tb = getattr(failure, "tb", None)
-        exc_info = (type(failure.value), failure.value, tb or failure.value.__traceback__)
+    if fail is not None:
+        tb = getattr(fail, "tb", None)
+        exc_info = (type(fail.value), fail.value, tb or fail.value.__traceback__)
     where = ("(unknown file)", 0, "(unknown function)")
     frame = sys._getframe(1)
     while frame is not None:  # the first frame outside txaio's logging is the caller
@@ -774,7 +776,7 @@ def use_framework_sink(framework: str | None) -> None:
     _sink = sink
     for reference in list(_loggers):
         logger = reference()
-        if logger is not None and logger._target.factory is None:
+        if logger is not None and logger._target.logger_class is None:
             logger._target.connect()
     if _started:
         sink.start_output(_output)

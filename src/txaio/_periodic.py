@@ -45,7 +45,7 @@ class PeriodicCall(IPeriodicCall):
     __slots__ = (
         "_api",
         "_args",
-        "_error",
+        "_exc",
         "_finished",
         "_fn",
         "_in_tick",
@@ -80,7 +80,7 @@ class PeriodicCall(IPeriodicCall):
         self._tick_index = 0
         self._running = True
         self._in_tick = False  # fn is running, or its future is not done yet
-        self._error: BaseException | None = None
+        self._exc: BaseException | None = None
         self._finished: Any = None  # made when asked for (see finished)
         self._unwatched = False  # its owner cancelled it: nobody awaits the outcome
         self._timer: Any = None
@@ -108,10 +108,10 @@ class PeriodicCall(IPeriodicCall):
             future = api.create_future(canceller=self._finished_cancelled)
             self._finished = future
             if not self._running and not self._in_tick:
-                if self._error is None:
+                if self._exc is None:
                     api.resolve(future, None)
                 else:
-                    api.reject(future, self._error)
+                    api.reject(future, self._exc)
         return future
 
     def cancel(self) -> None:
@@ -182,21 +182,21 @@ class PeriodicCall(IPeriodicCall):
         timer, self._timer = self._timer, None
         if timer is not None:
             timer.cancel()
-        self._error = exc
+        self._exc = exc
         self._end()
 
     def _end(self) -> None:
         """The periodic call is over: tell ``finished``, or report an error nobody awaits."""
         future = self._finished
-        error = self._error
+        exc = self._exc
         if future is None or self._unwatched:
-            if error is not None:
-                self._api._report_error(error)
+            if exc is not None:
+                self._api._report_error(exc)
             return
-        if error is None:
+        if exc is None:
             self._api.resolve(future, None)
         else:
-            self._api.reject(future, error)
+            self._api.reject(future, exc)
 
     def _finished_cancelled(self, future: object) -> None:
         """Cancelling :attr:`finished` cancels the periodic call."""

@@ -192,11 +192,11 @@ class BlockingCall:
         return value
 
     def _failed(self, fail: IFailedFuture) -> None:
-        error = fail.value
+        exc = fail.value
         traceback = self.api.failure_traceback(fail)
-        if traceback is not None and error.__traceback__ is None:
-            error = error.with_traceback(traceback)
-        self.outcome = (False, error)
+        if traceback is not None and exc.__traceback__ is None:
+            exc = exc.with_traceback(traceback)
+        self.outcome = (False, exc)
         self.done.set()
         return None  # handled: raised in the calling thread
 

@@ -246,11 +246,11 @@ class AsyncioAPI(API):
         self, future: Future[Any], error: IFailedFuture | BaseException | None = None
     ) -> None:
         if isinstance(error, BaseException):
-            exception = error  # the common case, without a call to _as_exception
+            exc = error  # the common case, without a call to _as_exception
         else:
-            exception = _as_exception(error, "error", "reject()")
+            exc = _as_exception(error, "error", "reject()")
         try:
-            future.set_exception(exception)
+            future.set_exception(exc)
         except asyncio.InvalidStateError:
             if not future.cancelled():  # after cancel() a late error is dropped
                 raise _already_done("reject()", future) from None
@@ -511,10 +511,10 @@ def _failure_of(future: Future[Any]) -> FailedFuture | None:
     if future.cancelled():
         try:
             future.result()
-        except asyncio.CancelledError as exc:
-            return FailedFuture(exc)
-    error = future.exception()
-    return None if error is None else FailedFuture(error)
+        except asyncio.CancelledError as cancelled:
+            return FailedFuture(cancelled)
+    exc = future.exception()
+    return None if exc is None else FailedFuture(exc)
 
 
 def _callback_and_errback(
@@ -524,13 +524,13 @@ def _callback_and_errback(
     # One exception() call tells all three outcomes (a cancelled future raises
     # its CancelledError), so the success path makes no other call.
     try:
-        error = future.exception()
+        exc = future.exception()
     except asyncio.CancelledError as cancelled:
-        error = cancelled
-    if error is None:
+        exc = cancelled
+    if exc is None:
         callbacks[0](future.result())
     else:
-        callbacks[1](FailedFuture(error))
+        callbacks[1](FailedFuture(exc))
 
 
 def _callback_only(callback: Callable[[Any], object], future: Future[Any]) -> None:
@@ -554,11 +554,11 @@ def _has_no_error(future: Future[Any]) -> bool:
 
 def _errback_only(errback: Callable[[IFailedFuture], object], future: Future[Any]) -> None:
     try:
-        error = future.exception()
+        exc = future.exception()
     except asyncio.CancelledError as cancelled:
-        error = cancelled
-    if error is not None:
-        errback(FailedFuture(error))
+        exc = cancelled
+    if exc is not None:
+        errback(FailedFuture(exc))
 
 
 def _resolve_unless_done(future: Future[None]) -> None:
@@ -593,9 +593,9 @@ class _Gathering:
         if outer.done():
             return  # failed early: later errors stay unretrieved, so asyncio reports them
         if not self.consume:
-            failure = _failure_of(child)
-            if failure is not None:
-                outer.set_exception(failure.value)
+            fail = _failure_of(child)
+            if fail is not None:
+                outer.set_exception(fail.value)
                 return
         self.remaining -= 1
         if self.remaining == 0:
@@ -603,8 +603,8 @@ class _Gathering:
 
 
 def _result_or_failure(child: Future[Any]) -> Any:
-    failure = _failure_of(child)
-    return child.result() if failure is None else failure
+    fail = _failure_of(child)
+    return child.result() if fail is None else fail
 
 
 # -- running an application: txaio.run ---------------------------------------

@@ -111,8 +111,8 @@ def _as_failure(error: object, argument: str, caller: str) -> Failure:
         current_exception(caller)
         return Failure()
     if isinstance(error, IFailedFuture):
-        value = error.value
-        return Failure(value, type(value), getattr(error, "tb", None))
+        exc = error.value
+        return Failure(exc, type(exc), getattr(error, "tb", None))
     raise not_an_error(error, argument)
 
 
@@ -253,15 +253,15 @@ class TwistedAPI(API):
         self, future: Deferred[Any], error: IFailedFuture | BaseException | None = None
     ) -> None:
         if isinstance(error, BaseException):
-            failure = Failure(error)  # the common case, without a call to _as_failure
+            fail = Failure(error)  # the common case, without a call to _as_failure
         else:
-            failure = _as_failure(error, "error", "reject()")
+            fail = _as_failure(error, "error", "reject()")
         try:
             errback = future.errback
         except AttributeError:
             raise _not_a_future("future", future) from None
         try:
-            errback(failure)
+            errback(fail)
         except AlreadyCalledError:
             if not _was_cancelled(future):  # after cancel() a late error is dropped
                 raise _already_fired("reject()") from None
@@ -329,12 +329,12 @@ class TwistedAPI(API):
     def create_failure(self, exception: BaseException | None = None) -> IFailedFuture:
         if exception is None:
             current_exception("create_failure()")
-            failure = Failure()
+            fail = Failure()
         elif isinstance(exception, BaseException):
-            failure = Failure(exception)
+            fail = Failure(exception)
         else:
             raise not_an_exception(exception)
-        return failure  # type: ignore[return-value]  # registered as IFailedFuture
+        return fail  # type: ignore[return-value]  # registered as IFailedFuture
 
     # -- time ------------------------------------------------------------
 
@@ -576,13 +576,13 @@ def _nothing() -> None:
 # -- Twisted on asyncio: the bridges' callbacks -------------------------------
 
 
-def _exception_of(failure: Failure) -> BaseException:
-    """The exception of ``failure``, with its traceback (a Failure may keep it apart)."""
-    error = failure.value
-    traceback = failure.getTracebackObject()
-    if error is not None and isinstance(traceback, TracebackType):  # a real traceback
-        error = error.with_traceback(traceback)
-    return cast("BaseException", error)
+def _exception_of(fail: Failure) -> BaseException:
+    """The exception of ``fail``, with its traceback (a Failure may keep it apart)."""
+    exc = fail.value
+    traceback = fail.getTracebackObject()
+    if exc is not None and isinstance(traceback, TracebackType):  # a real traceback
+        exc = exc.with_traceback(traceback)
+    return cast("BaseException", exc)
 
 
 def _not_a_deferred_to_bridge(obj: object) -> TypeError:
@@ -597,13 +597,13 @@ def _set_result_unless_cancelled(value: Any, future: asyncio.Future[Any]) -> Non
         future.set_result(value)
 
 
-def _set_failure_unless_cancelled(failure: Failure, future: asyncio.Future[Any]) -> None:
+def _set_failure_unless_cancelled(fail: Failure, future: asyncio.Future[Any]) -> None:
     if future.cancelled():
         return
-    if failure.check(CancelledError):
+    if fail.check(CancelledError):
         future.cancel()  # asyncio code sees asyncio's CancelledError
     else:
-        future.set_exception(_exception_of(failure))
+        future.set_exception(_exception_of(fail))
 
 
 #: What a from_asyncio Deferred's canceller fires it with: "wait for the task".
@@ -643,8 +643,8 @@ class _FromAsyncio:
         if task.cancelled():
             outcome = Failure(CancelledError())  # Twisted code sees Twisted's CancelledError
         else:
-            error = task.exception()
-            outcome = task.result() if error is None else Failure(error)
+            exc = task.exception()
+            outcome = task.result() if exc is None else Failure(exc)
         if not self.pending.called:
             self.pending.callback(outcome)
             if task.cancelled():
@@ -791,8 +791,8 @@ class _Application:
         self._stop()
         return value
 
-    def _failed(self, failure: Failure) -> None:
-        self.outcome = (False, _exception_of(failure))
+    def _failed(self, fail: Failure) -> None:
+        self.outcome = (False, _exception_of(fail))
         self._stop()
         return None  # handled: raised by run()
 
@@ -830,13 +830,13 @@ class _Gathering:
         self._record(index, value)
         return value
 
-    def _failed(self, failure: Failure, index: int) -> Failure | None:
+    def _failed(self, fail: Failure, index: int) -> Failure | None:
         if self.outer.called:
-            return failure  # failed early: left unhandled, so Twisted reports it
+            return fail  # failed early: left unhandled, so Twisted reports it
         if not self.consume:
-            self.outer.errback(failure)
-            return failure  # the input keeps its error, as on asyncio
-        self._record(index, failure)
+            self.outer.errback(fail)
+            return fail  # the input keeps its error, as on asyncio
+        self._record(index, fail)
         return None
 
     def _record(self, index: int, value: Any) -> None:
@@ -926,8 +926,8 @@ def is_txaio_event(event: dict[str, Any]) -> bool:
 def _twisted_failure(fail: IFailedFuture) -> Failure:
     if isinstance(fail, Failure):
         return fail
-    value = fail.value
-    return Failure(value, type(value), getattr(fail, "tb", None) or value.__traceback__)
+    exc = fail.value
+    return Failure(exc, type(exc), getattr(fail, "tb", None) or exc.__traceback__)
 
 
 def _event_level(event: dict[str, Any]) -> str:
@@ -956,12 +956,12 @@ class TwistedLogSink(_logging.LogSink):
     def failure(
         self, logger: Any, format: object, fail: IFailedFuture, values: dict[str, Any]
     ) -> None:
-        failure = _twisted_failure(fail)
+        twisted_fail = _twisted_failure(fail)
         if "level" in values or "format" in values:
-            values["log_failure"] = failure
+            values["log_failure"] = twisted_fail
             _publish_by_hand(logger, LogLevel.critical, format, values)
         else:
-            logger.failure(format, failure, LogLevel.critical, **values)
+            logger.failure(format, twisted_fail, LogLevel.critical, **values)
 
     def start_output(self, output: Output | None) -> None:
         if output is not None:
@@ -1014,20 +1014,20 @@ def _output_observer(output: Output) -> Callable[[dict[str, Any]], None]:
 
     def observe(event: dict[str, Any]) -> None:
         try:
-            failure = event.get("log_failure")
+            fail = event.get("log_failure")
             if is_txaio_event(event):
                 # a txaio logger's event: its logger's level already chose it, and
                 # "{log_level}" in its format says txaio's name for the level
                 message = _logging.format_message({**event, "log_level": _event_level(event)})
             elif not _logging.level_shown(_event_level(event)):
                 return  # Twisted's own events are filtered by the global level
-            elif failure is None and event.get("isError") and "failure" in event:
+            elif fail is None and event.get("isError") and "failure" in event:
                 # legacy log.err(): its traceback is shown like any other
-                failure = event["failure"]
+                fail = event["failure"]
                 message = _logging.safe_str(event.get("why") or "Unhandled Error")
             else:
                 message = formatEvent(event)
-            traceback = None if failure is None else failure_traceback_text(failure)
+            traceback = None if fail is None else failure_traceback_text(fail)
             output.emit(event.get("log_time"), message, traceback)
         except Exception as exc:
             _logging.report_error(exc, "showing a Twisted log event")

@@ -156,12 +156,12 @@ def _twisted_log_errors(clock: Any, record: ErrorRecorder) -> Iterator[None]:
     from txaio.tx import is_txaio_event
 
     def observer(event: dict[str, Any]) -> None:
-        failure = event.get("log_failure")
-        if failure is None or is_txaio_event(event):
+        fail = event.get("log_failure")
+        if fail is None or is_txaio_event(event):
             return
-        if event.get("log_namespace") == _DEFERRED_NAMESPACE and failure.check(CancelledError):
+        if event.get("log_namespace") == _DEFERRED_NAMESPACE and fail.check(CancelledError):
             return
-        record(failure.value)
+        record(fail.value)
 
     # A plain function is a log observer; zope interfaces are invisible to mypy.
     globalLogPublisher.addObserver(cast("ILogObserver", observer))
