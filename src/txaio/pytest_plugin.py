@@ -1,10 +1,12 @@
-"""A pytest plugin that runs a test once per framework.
+"""A pytest plugin that runs a test once per test backend: on asyncio and on Twisted.
 
 It is loaded automatically when txaio is installed, and does nothing until a
-test asks for the ``txaio_framework`` fixture. Such a test runs once under
-asyncio and once under Twisted (when installed), each time with that
-framework selected, a virtual clock installed as txaio's loop, and a check
-that no error was reported behind the test's back::
+test asks for the ``txaio_framework`` fixture. Such a test runs once on each
+*test backend*, a framework (asyncio or Twisted) with the virtual-clock loop
+txaio is pointed at: by default once on asyncio and once on Twisted (when
+installed), each time with that framework selected, a virtual clock
+installed as txaio's loop, and a check that no error was reported behind
+the test's back::
 
     def test_timeout_fires(txaio_framework):
         calls = []
@@ -13,12 +15,19 @@ that no error was reported behind the test's back::
         assert calls == ["late"]
         assert txaio_framework.now() == 5.0
 
-Restrict a test to some frameworks with
+Restrict a test to some frameworks (or backends) with
 ``@pytest.mark.txaio_frameworks("asyncio")``; run every test of a module once
-per framework with ``pytestmark = pytest.mark.usefixtures("txaio_framework")``.
-``--txaio-backends`` (or the ``txaio_backends`` ini value) chooses more loops
-(docs/backends.rst); a name that is not a backend, or a backend whose packages
-are missing, stops the run at start-up with one ``UsageError``.
+per backend with ``pytestmark = pytest.mark.usefixtures("txaio_framework")``.
+``--txaio-backends`` (or the ``txaio_backends`` ini value) chooses more
+backends, such as uvloop or Twisted's asyncio reactor (docs/backends.rst); a
+name that is not a backend, or a backend whose packages are missing, stops the
+run at start-up with one ``UsageError``.
+
+The names follow one rule: a *framework* is asyncio or Twisted (what
+``use_framework`` selects, ``Framework.name``); a *backend* is one of
+``TEST_BACKENDS`` (``asyncio``, ``asyncio-uvloop``, ``twisted``,
+``twisted-asyncioreactor``), each on one framework. The fixture and the marker
+keep the framework in their names, as users know them.
 ``-p no:txaio`` switches the plugin off; with plugin autoloading disabled
 (``PYTEST_DISABLE_PLUGIN_AUTOLOAD``), ``-p txaio`` switches it on. The guide
 (docs/guide/testing.rst) has a complete example.
@@ -47,7 +56,7 @@ def available_frameworks() -> list[str]:
 
 
 class Framework:
-    """The framework a test runs under, with its virtual clock.
+    """The framework a test runs under (on one backend), with the backend's virtual clock.
 
     ``advance(seconds)`` moves the clock and runs what became due (and, on
     asyncio, what is ready), ``now()`` reads it (seconds, a float, 0.0 at
@@ -140,7 +149,7 @@ class Framework:
 
 @pytest.fixture
 def txaio_framework(request: pytest.FixtureRequest) -> Iterator[Framework]:
-    """Run the test under one framework (parametrized), with a virtual clock.
+    """Run the test on one backend (parametrized): its framework selected, its virtual clock.
 
     The value is a :class:`Framework`: ``advance(seconds)`` moves the clock,
     ``now()`` reads it (seconds, a float, the same way on every backend),
@@ -171,7 +180,8 @@ _BACKENDS_KEY = pytest.StashKey[list[str]]()
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "txaio_frameworks(*names): run a txaio_framework test only under these frameworks",
+        "txaio_frameworks(*names): run a txaio_framework test only under these frameworks "
+        "(or on these backends)",
     )
     # Checked once, at start-up: a typo is one usage error, not one per test module.
     config.stash[_BACKENDS_KEY] = requested_backends(config)
