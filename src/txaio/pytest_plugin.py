@@ -28,6 +28,7 @@ The names follow one rule: a *framework* is asyncio or Twisted (what
 ``TEST_BACKENDS`` (``asyncio``, ``asyncio-uvloop``, ``twisted``,
 ``twisted-asyncioreactor``), each on one framework. The fixture and the marker
 keep the framework in their names, as users know them.
+
 ``-p no:txaio`` switches the plugin off; with plugin autoloading disabled
 (``PYTEST_DISABLE_PLUGIN_AUTOLOAD``), ``-p txaio`` switches it on. The guide
 (docs/guide/testing.rst) has a complete example.
