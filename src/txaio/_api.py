@@ -740,23 +740,31 @@ class API(abc.ABC):
         """
 
 
-def _public_names(cls: type) -> tuple[str, ...]:
-    """The public functions ``cls``'s own body defines, in its order (slots are not functions)."""
+def _public_names(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The public functions ``cls``'s own body defines, in its order (slots are not
+    functions): those that are not ``txaio._logging``'s, then those that are.
+
+    One pass with no generator expressions: it runs on every ``import txaio``.
+    """
+    framework: list[str] = []
+    logging: list[str] = []
     slots = getattr(cls, "__slots__", ())
-    return tuple(name for name in vars(cls) if not name.startswith("_") and name not in slots)
+    for name, value in vars(cls).items():
+        if name[0] == "_" or name in slots:
+            continue
+        if type(value) is staticmethod and value.__func__ is getattr(_logging, name, None):
+            logging.append(name)
+        else:
+            framework.append(name)
+    return tuple(framework), tuple(logging)
 
 
-#: The logging functions: those of :class:`API`'s names that are ``txaio._logging``'s own.
-LOGGING_FUNCTIONS: tuple[str, ...] = tuple(
-    name for name in _public_names(API) if getattr(API, name) is getattr(_logging, name, None)
-)
-#: The framework functions: every other public name of :class:`API`. The class is the one
-#: list of txaio's public functions: a method without a leading underscore is public, and
-#: every backend module, the facade and LoopMixin bind it (tools/generate_names.py writes
-#: those lines from these two tuples; selection binds these into ``txaio``).
-PUBLIC_FUNCTIONS: tuple[str, ...] = tuple(
-    name for name in _public_names(API) if name not in LOGGING_FUNCTIONS
-)
+#: The public functions: :class:`API` is their one list. A method without a leading
+#: underscore is public, and every backend module, the facade and LoopMixin bind it
+#: (tools/generate_names.py writes those lines from these two tuples; selection binds the
+#: framework functions into ``txaio``). LOGGING_FUNCTIONS are ``txaio._logging``'s own,
+#: which API binds as static methods; PUBLIC_FUNCTIONS are all the others.
+PUBLIC_FUNCTIONS, LOGGING_FUNCTIONS = _public_names(API)
 
 
 class _Timeout:
